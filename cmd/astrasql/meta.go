@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// metaArgs splits a meta command line into words; a word may be quoted
+// with ' or " to hold spaces (a file name).
+func metaArgs(line string) ([]string, error) {
+	var args []string
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '\'' || c == '"':
+			j := strings.IndexByte(line[i+1:], c)
+			if j < 0 {
+				return nil, fmt.Errorf("unterminated %c in %s", c, line)
+			}
+			args = append(args, line[i+1:i+1+j])
+			i += j + 2
+		default:
+			j := i
+			for j < len(line) && line[j] != ' ' && line[j] != '\t' {
+				j++
+			}
+			args = append(args, line[i:j])
+			i = j
+		}
+	}
+	return args, nil
+}
+
+// onOff applies an optional "on"/"off" argument to a toggle.
+func onOff(name string, cur bool, args []string) (bool, error) {
+	switch {
+	case len(args) == 0:
+		return !cur, nil
+	case len(args) == 1 && strings.EqualFold(args[0], "on"):
+		return true, nil
+	case len(args) == 1 && strings.EqualFold(args[0], "off"):
+		return false, nil
+	}
+	return cur, fmt.Errorf(`\%s takes "on", "off" or nothing (toggle)`, name)
+}
+
+func onOffText(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// meta runs one backslash command.
+func (s *session) meta(ctx context.Context, line string) error {
+	words, err := metaArgs(strings.TrimSuffix(strings.TrimSpace(line), ";"))
+	if err != nil {
+		return err
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	cmd, args := words[0], words[1:]
+	switch cmd {
+	case `\q`, `\quit`:
+		return errQuit
+	case `\?`, `\h`, `\help`:
+		fmt.Fprint(s.out, metaHelp)
+		return nil
+	case `\d`, `\dt`:
+		switch len(args) {
+		case 0:
+			return s.query(ctx, "SHOW TABLES")
+		case 1:
+			return s.describe(ctx, args[0])
+		}
+		return fmt.Errorf(`\d takes at most one table name`)
+	case `\x`:
+		v, err := onOff("x", s.opts.Expanded, args)
+		if err != nil {
+			return err
+		}
+		s.opts.Expanded = v
+		s.status("Expanded display is %s.", onOffText(v))
+		return nil
+	case `\timing`:
+		v, err := onOff("timing", s.timing, args)
+		if err != nil {
+			return err
+		}
+		s.timing = v
+		s.status("Timing is %s.", onOffText(v))
+		return nil
+	case `\format`:
+		if len(args) != 1 || !slices.Contains(formats, args[0]) {
+			return fmt.Errorf(`\format takes one of %s`, strings.Join(formats, ", "))
+		}
+		s.opts.Format = args[0]
+		return nil
+	case `\import`:
+		if len(args) != 2 {
+			return fmt.Errorf(`usage: \import FILE.csv TABLE`)
+		}
+		return s.importCSV(ctx, args[0], args[1])
+	case `\i`, `\include`:
+		if len(args) != 1 {
+			return fmt.Errorf(`usage: \i FILE`)
+		}
+		return s.include(ctx, args[0])
+	}
+	return fmt.Errorf(`unknown command %s: \? lists the commands`, cmd)
+}
+
+// describe prints a table's columns and its indexes.
+func (s *session) describe(ctx context.Context, table string) error {
+	if err := s.query(ctx, "DESCRIBE "+table); err != nil {
+		return err
+	}
+	fmt.Fprintln(s.out)
+	return s.query(ctx, "SHOW INDEXES FROM "+table)
+}
+
+// include runs a script file inside the current session (\i); its errors
+// name the file and line.
+func (s *session) include(ctx context.Context, name string) error {
+	if s.includeDepth > 10 {
+		return fmt.Errorf(`\i nested too deeply (a file including itself?)`)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	s.includeDepth++
+	defer func() { s.includeDepth-- }()
+	items, _, _ := splitter{}.split(string(b), true)
+	for _, it := range items {
+		if err := s.runItem(ctx, it); err != nil {
+			if err == errQuit {
+				return err
+			}
+			return fmt.Errorf("%s:%d: %w", name, it.Line, err)
+		}
+	}
+	return nil
+}

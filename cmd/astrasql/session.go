@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// errQuit is returned by \q.
+var errQuit = errors.New("quit")
+
+// session runs statements and meta commands against one database and
+// prints their results.
+type session struct {
+	db     *sql.DB
+	out    io.Writer // results
+	errOut io.Writer // errors, and status lines in the machine formats
+	opts   outputOptions
+	timing bool
+	// interactive: errors are shown and the prompt goes on.
+	interactive bool
+	// includeDepth guards \i against a file that includes itself.
+	includeDepth int
+}
+
+func newSession(db *sql.DB, out, errOut io.Writer, o options) *session {
+	return &session{
+		db:     db,
+		out:    out,
+		errOut: errOut,
+		opts:   outputOptions{Format: o.format, Expanded: o.expanded, MaxWidth: o.maxWidth},
+		timing: o.timing,
+	}
+}
+
+// status prints a line that is not result data: "INSERT 3", "Time: ...".
+// In the machine formats it goes to stderr so that stdout stays parseable.
+func (s *session) status(format string, args ...any) {
+	w := s.out
+	if s.opts.Format != formatTable {
+		w = s.errOut
+	}
+	fmt.Fprintf(w, format+"\n", args...)
+}
+
+// runScript runs the items of a script in order and stops at the first
+// error, which it reports with the line it is on. It returns the exit code.
+func (s *session) runScript(ctx context.Context, src string) int {
+	items, _, _ := splitter{}.split(src, true)
+	for _, it := range items {
+		err := s.runItem(ctx, it)
+		if errors.Is(err, errQuit) {
+			return exitOK
+		}
+		if err != nil {
+			fmt.Fprintf(s.errOut, "astrasql: error at line %d: %v\n", it.Line, err)
+			return exitError
+		}
+	}
+	return exitOK
+}
+
+// runItem runs one statement or meta command. Ctrl-C while it runs cancels
+// its context (and only its context: the prompt survives).
+func (s *session) runItem(ctx context.Context, it item) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	if it.Meta {
+		return s.meta(ctx, it.Text)
+	}
+	start := time.Now()
+	err := s.runSQL(ctx, it.Text)
+	if ctx.Err() != nil && err != nil {
+		err = fmt.Errorf("canceled: %w", err)
+	}
+	if s.timing {
+		s.status("Time: %s", formatDuration(time.Since(start)))
+	}
+	return err
+}
+
+func formatDuration(d time.Duration) string {
+	return fmt.Sprintf("%.3f ms", float64(d.Microseconds())/1000)
+}
+
+// queryKeywords start statements that return rows; everything else is run
+// with Exec so that RowsAffected is known.
+var queryKeywords = map[string]bool{
+	"SELECT": true, "EXPLAIN": true, "SHOW": true, "DESCRIBE": true, "DESC": true,
+	"WITH": true, "VALUES": true,
+}
+
+// firstKeyword returns the statement's first word, upper-cased, skipping
+// comments and opening parentheses.
+func firstKeyword(sql string) string {
+	i := 0
+	for i < len(sql) {
+		c := sql[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(':
+			i++
+		case strings.HasPrefix(sql[i:], "--") || c == '#':
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return ""
+			}
+			i += j
+		case strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return ""
+			}
+			i += j + 4
+		default:
+			j := i
+			for j < len(sql) && (sql[j] >= 'a' && sql[j] <= 'z' || sql[j] >= 'A' && sql[j] <= 'Z' || sql[j] == '_') {
+				j++
+			}
+			return strings.ToUpper(sql[i:j])
+		}
+	}
+	return ""
+}
+
+func (s *session) runSQL(ctx context.Context, text string) error {
+	kw := firstKeyword(text)
+	if queryKeywords[kw] {
+		return s.query(ctx, text)
+	}
+	res, err := s.db.ExecContext(ctx, text)
+	if err != nil {
+		return err
+	}
+	switch kw {
+	case "INSERT", "UPDATE", "DELETE":
+		n, err := res.RowsAffected()
+		if err != nil {
+			s.status("%s (rows affected unknown: %v)", kw, err)
+		} else {
+			s.status("%s %d", kw, n)
+		}
+	default:
+		s.status("OK")
+	}
+	return nil
+}
+
+// query runs a statement that returns rows and prints every result set.
+func (s *session) query(ctx context.Context, text string, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, text, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for {
+		if err := s.printRows(rows); err != nil {
+			return err
+		}
+		if !rows.NextResultSet() {
+			break
+		}
+	}
+	return rows.Close()
+}
+
+func (s *session) printRows(rows *sql.Rows) error {
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
+	cols := make([]column, len(cts))
+	for i, ct := range cts {
+		cols[i] = column{Name: ct.Name(), DBType: strings.ToUpper(ct.DatabaseTypeName())}
+	}
+	o := s.opts
+	if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			o.TermWidth = w
+		}
+	}
+	w := newResultWriter(s.out, o)
+	if err := w.begin(cols); err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := w.row(vals); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		// Show what came before the error: it is real data.
+		_ = w.end()
+		return err
+	}
+	return w.end()
+}

@@ -1,0 +1,62 @@
+// Package kv is a key-value store on an Astra DB table, in the manner of
+// LangChain's AstraDBByteStore and AstraDBStore, together with a cache for
+// text embeddings built on it.
+//
+// It is written against database/sql and the astrasql driver's SQL only:
+// give it a *sql.DB opened with driver name "astra" and every operation
+// becomes one or more SQL statements. It therefore doubles as an example of
+// the driver in real use.
+//
+// # Table layout
+//
+// A store owns one table with two columns:
+//
+//	CREATE TABLE IF NOT EXISTS "ks"."kv_store" ("key" text PRIMARY KEY, "value" blob)  -- NewBytesStore
+//	CREATE TABLE IF NOT EXISTS "ks"."kv_json" ("key" text PRIMARY KEY, "value" text)   -- NewJSONStore
+//
+// The JSON store keeps each value as its JSON text (encoding/json). The
+// table is created when missing unless [WithoutCreate] is given; an
+// existing table is checked for the expected column types.
+//
+// # Keys
+//
+// A key is a non-empty string of valid UTF-8 of at most 65535 bytes (the
+// Cassandra limit for a partition key); other keys are rejected with a
+// *[KeyError] before anything is sent.
+//
+// # Writes
+//
+// [Store.MSet] writes with multi-row INSERT statements, each of at most the
+// batch size in rows (default 100, one Data API insertMany) and of a bounded
+// estimated request size, so that large values do not exceed the server's
+// request body limit. Cassandra's INSERT is an upsert, so writing a key again
+// simply replaces its value and a failed MSet can be retried as a whole. When
+// the same key appears more than once in one call, the last value wins.
+// Every error from MSet and [Store.MDelete] is a *[WriteError] that lists
+// the keys known to be written, known not to be written, and those whose
+// outcome is unknown.
+//
+// # Prefix scans
+//
+// The Data API has no LIKE and no prefix operator, and a range filter on a
+// text partition key does not use an index: Cassandra stores partitions in
+// token order, so the server reads every row and filters (ALLOW FILTERING).
+// [Store.Keys] still pushes the prefix down as a range,
+//
+//	key >= prefix AND key < successor(prefix)
+//
+// because it keeps the rows that do not match on the server instead of
+// sending them over the network. Text compares by its UTF-8 bytes, which is
+// the order of code points, so successor(prefix) is computed on code
+// points: drop trailing U+10FFFF runes, then increment the last rune
+// (skipping the surrogate range). When no successor exists (a prefix made
+// only of U+10FFFF) only the lower bound is sent. Characters such as '%'
+// and '_' have no special meaning. Keys are checked against the prefix
+// again on the client, and come back in no particular order.
+//
+// # Embeddings cache
+//
+// [CachedEmbedder] wraps an [Embedder] and keeps its vectors in a bytes
+// store, keyed by a SHA-256 hash of the model name and the text; see
+// [EmbeddingKey] for the key and the value format.
+package kv

@@ -1,0 +1,47 @@
+package kv
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestJSONStringLen(t *testing.T) {
+	for _, s := range []string{"", "abc", `a"b\c`, "\x00\x1f", "<a&b>", "é日\U0001F600", "\xff\xfe", "\u2028"} {
+		b, _ := json.Marshal(s) // escapes HTML characters, as generously as we count
+		if got := jsonStringLen(s); got < len(b) {
+			t.Errorf("jsonStringLen(%+q) = %d, less than its encoding %s (%d)", s, got, b, len(b))
+		}
+	}
+}
+
+func TestCheckKey(t *testing.T) {
+	tests := []struct {
+		key  string
+		want error
+	}{
+		{"a", nil},
+		{"%_*", nil},
+		{"日本\U0010FFFF", nil},
+		{strings.Repeat("k", MaxKeyLen), nil},
+		{"", ErrEmptyKey},
+		{strings.Repeat("k", MaxKeyLen+1), ErrKeyTooLong},
+		{"a\xffb", ErrKeyNotUTF8},
+	}
+	for _, tt := range tests {
+		err := checkKey(tt.key)
+		if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("checkKey(%.20q) = %v, want %v", tt.key, err, tt.want)
+		}
+		var ke *KeyError
+		if err != nil && (!errors.As(err, &ke) || ke.Key != tt.key) {
+			t.Errorf("checkKey(%.20q) = %#v, want a *KeyError naming the key", tt.key, err)
+		}
+	}
+	long := (&KeyError{Key: strings.Repeat("é", 1000), Err: ErrKeyTooLong}).Error()
+	if len(long) > 200 || !utf8.ValidString(long) {
+		t.Errorf("error for a long key is %d bytes (valid UTF-8: %v): %s", len(long), utf8.ValidString(long), long)
+	}
+}

@@ -12,33 +12,35 @@ import (
 // definitions and projection schemas.
 type Kind string
 
-// The kinds of column the Data API knows.
+// The kinds of column the Data API knows. A kind constant is named after
+// the kind, except where that name belongs to the Go value type of the
+// column (Duration, List, Set, Map, Vector): those carry a Kind prefix.
 const (
-	Ascii       Kind = "ascii"
-	BigInt      Kind = "bigint"
-	Blob        Kind = "blob"
-	Boolean     Kind = "boolean"
-	Counter     Kind = "counter"
-	Date        Kind = "date"
-	Decimal     Kind = "decimal"
-	Double      Kind = "double"
-	Duration    Kind = "duration"
-	Float       Kind = "float"
-	Inet        Kind = "inet"
-	Int         Kind = "int"
-	SmallInt    Kind = "smallint"
-	Text        Kind = "text"
-	Time        Kind = "time"
-	Timestamp   Kind = "timestamp"
-	TimeUUID    Kind = "timeuuid"
-	TinyInt     Kind = "tinyint"
-	UUID        Kind = "uuid"
-	Varint      Kind = "varint"
-	List        Kind = "list"
-	Set         Kind = "set"
-	Map         Kind = "map"
-	Vector      Kind = "vector"
-	UserDefined Kind = "userDefined"
+	Ascii        Kind = "ascii"
+	BigInt       Kind = "bigint"
+	Blob         Kind = "blob"
+	Boolean      Kind = "boolean"
+	Counter      Kind = "counter"
+	Date         Kind = "date"
+	Decimal      Kind = "decimal"
+	Double       Kind = "double"
+	KindDuration Kind = "duration"
+	Float        Kind = "float"
+	Inet         Kind = "inet"
+	Int          Kind = "int"
+	SmallInt     Kind = "smallint"
+	Text         Kind = "text"
+	Time         Kind = "time"
+	Timestamp    Kind = "timestamp"
+	TimeUUID     Kind = "timeuuid"
+	TinyInt      Kind = "tinyint"
+	UUID         Kind = "uuid"
+	Varint       Kind = "varint"
+	KindList     Kind = "list"
+	KindSet      Kind = "set"
+	KindMap      Kind = "map"
+	KindVector   Kind = "vector"
+	UserDefined  Kind = "userDefined"
 	// Unsupported is a CQL type the Data API cannot read or write (tuple,
 	// nested collections, ...); APISupport.CQLDefinition says what it is.
 	Unsupported Kind = "UNSUPPORTED"
@@ -46,7 +48,7 @@ const (
 
 var primitiveKinds = map[Kind]bool{
 	Ascii: true, BigInt: true, Blob: true, Boolean: true, Counter: true, Date: true,
-	Decimal: true, Double: true, Duration: true, Float: true, Inet: true, Int: true,
+	Decimal: true, Double: true, KindDuration: true, Float: true, Inet: true, Int: true,
 	SmallInt: true, Text: true, Time: true, Timestamp: true, TimeUUID: true,
 	TinyInt: true, UUID: true, Varint: true,
 }
@@ -55,7 +57,7 @@ var primitiveKinds = map[Kind]bool{
 func (k Kind) IsPrimitive() bool { return primitiveKinds[k] }
 
 // IsCollection reports whether k is list, set or map.
-func (k Kind) IsCollection() bool { return k == List || k == Set || k == Map }
+func (k Kind) IsCollection() bool { return k == KindList || k == KindSet || k == KindMap }
 
 // Type describes a column type, as the server reports it in listTables
 // (explain), projectionSchema and primaryKeySchema.
@@ -105,26 +107,26 @@ type Column struct {
 func Of(k Kind) Type { return Type{Kind: k} }
 
 // ListOf returns list<elem>.
-func ListOf(elem Type) Type { return Type{Kind: List, Value: &elem} }
+func ListOf(elem Type) Type { return Type{Kind: KindList, Value: &elem} }
 
 // SetOf returns set<elem>.
-func SetOf(elem Type) Type { return Type{Kind: Set, Value: &elem} }
+func SetOf(elem Type) Type { return Type{Kind: KindSet, Value: &elem} }
 
 // MapOf returns map<key, value>.
-func MapOf(key, value Type) Type { return Type{Kind: Map, Key: &key, Value: &value} }
+func MapOf(key, value Type) Type { return Type{Kind: KindMap, Key: &key, Value: &value} }
 
 // VectorOf returns vector<float, dim>.
-func VectorOf(dim int) Type { return Type{Kind: Vector, Dimension: dim} }
+func VectorOf(dim int) Type { return Type{Kind: KindVector, Dimension: dim} }
 
 // String renders the type in CQL syntax: "int", "map<text, int>",
 // "vector<float, 3>". Unsupported types render their CQL definition.
 func (t Type) String() string {
 	switch t.Kind {
-	case List, Set:
+	case KindList, KindSet:
 		return string(t.Kind) + "<" + t.elem().String() + ">"
-	case Map:
+	case KindMap:
 		return "map<" + t.key().String() + ", " + t.elem().String() + ">"
-	case Vector:
+	case KindVector:
 		return "vector<float, " + strconv.Itoa(t.Dimension) + ">"
 	case UserDefined:
 		return t.UDTName
@@ -193,7 +195,7 @@ func (t Type) MarshalJSON() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if t.Kind == Vector && t.Dimension > 0 {
+	if t.Kind == KindVector && t.Dimension > 0 {
 		b.WriteString(`,"dimension":`)
 		b.WriteString(strconv.Itoa(t.Dimension))
 	}

@@ -25,7 +25,7 @@ func convertCell(s string, t typesmap.Type) (any, error) {
 		return nil, nil
 	}
 	switch t.Kind {
-	case typesmap.List, typesmap.Set, typesmap.Map, typesmap.Vector:
+	case typesmap.KindList, typesmap.KindSet, typesmap.KindMap, typesmap.KindVector:
 		dec := json.NewDecoder(strings.NewReader(s))
 		dec.UseNumber()
 		var v any
@@ -38,7 +38,7 @@ func convertCell(s string, t typesmap.Type) (any, error) {
 }
 
 func jsonShape(t typesmap.Type) string {
-	if t.Kind == typesmap.Map {
+	if t.Kind == typesmap.KindMap {
 		return `object like {"key": 1}`
 	}
 	return "array like [1, 2]"
@@ -67,7 +67,7 @@ func convertJSON(v any, t typesmap.Type) (any, error) {
 		return x, nil
 	case []any:
 		switch t.Kind {
-		case typesmap.Vector:
+		case typesmap.KindVector:
 			if t.Dimension > 0 && len(x) != t.Dimension {
 				return nil, fmt.Errorf("vector has %d numbers, the column takes %d", len(x), t.Dimension)
 			}
@@ -84,7 +84,7 @@ func convertJSON(v any, t typesmap.Type) (any, error) {
 				vec[i] = float32(f)
 			}
 			return vec, nil
-		case typesmap.List, typesmap.Set:
+		case typesmap.KindList, typesmap.KindSet:
 			elem := typesmap.Of(typesmap.Text)
 			if t.Value != nil {
 				elem = *t.Value
@@ -101,7 +101,7 @@ func convertJSON(v any, t typesmap.Type) (any, error) {
 		}
 		return nil, fmt.Errorf("an array is not a %s", t)
 	case map[string]any:
-		if t.Kind != typesmap.Map {
+		if t.Kind != typesmap.KindMap {
 			return nil, fmt.Errorf("an object is not a %s", t)
 		}
 		kt, vt := typesmap.Of(typesmap.Text), typesmap.Of(typesmap.Text)

@@ -1,0 +1,390 @@
+package dataapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/astrasql/astrasql/typesmap"
+)
+
+// call is one command to send, with how to read its "data".
+type call struct {
+	target
+	url        string
+	body       []byte // {"<command>": {...}}
+	repeatable bool
+	// data, if set, reads the envelope's "data" value from dec (positioned
+	// before it) in a streaming way; it runs once per attempt and must reset
+	// whatever an earlier attempt left. A nil data keeps it raw in env.data.
+	data func(dec *jsontext.Decoder, env *envelope) error
+	// rows reports rows for the Hook after a successful attempt.
+	rows func(env *envelope) int
+}
+
+// envelope is a decoded response: status kept raw (small) with the parts
+// every command needs parsed; data either streamed by call.data or raw.
+type envelope struct {
+	httpStatus       int
+	status           jsontext.Value // the raw status object, nil if absent
+	data             jsontext.Value // raw data when call.data is nil
+	errors           []*APIError
+	warnings         []Warning
+	projectionSchema []typesmap.Column
+	hasProjection    bool
+	// soft is an error found while streaming data that still lets the rest
+	// of the envelope be read (schema changes), reported after it.
+	soft error
+}
+
+// statusCommon is what every command may find in status.
+type statusCommon struct {
+	Warnings         []Warning       `json:"warnings"`
+	ProjectionSchema json.RawMessage `json:"projectionSchema"`
+}
+
+func (env *envelope) setStatus(v jsontext.Value) error {
+	env.status = v
+	var s statusCommon
+	if err := json.Unmarshal(v, &s); err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	env.warnings = append(env.warnings, s.Warnings...)
+	if len(s.ProjectionSchema) > 0 && string(s.ProjectionSchema) != "null" {
+		cols, err := typesmap.DecodeColumns(s.ProjectionSchema)
+		if err != nil {
+			return fmt.Errorf("status.projectionSchema: %w", err)
+		}
+		env.projectionSchema, env.hasProjection = cols, true
+	}
+	return nil
+}
+
+// parseStatus decodes the raw status into v (a struct of the fields wanted).
+func (env *envelope) parseStatus(cl *call, v any) error {
+	if len(env.status) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(env.status, v); err != nil {
+		return &BadResponseError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table,
+			HTTPStatus: env.httpStatus, Err: fmt.Errorf("status: %w", err)}
+	}
+	return nil
+}
+
+var errClientTimeout = errors.New("dataapi: client timeout")
+
+// transientServerCodes are API errors (HTTP 200) that say the database was
+// momentarily unable to serve; a repeatable command is retried on them.
+var transientServerCodes = map[string]bool{
+	"UNAVAILABLE_DATABASE":          true,
+	"TIMEOUT_READING_DATA":          true,
+	"TIMEOUT_WRITING_DATA":          true,
+	"FAILED_TO_CONNECT_TO_DATABASE": true,
+}
+
+func transientAPIErrors(errs []*APIError) bool {
+	for _, e := range errs {
+		if !transientServerCodes[e.ErrorCode] {
+			return false
+		}
+	}
+	return len(errs) > 0
+}
+
+// exec sends the call, retrying as the command allows. On a response with
+// API errors it returns the envelope too (with a *ResponseError), so callers
+// can read partial results.
+func (c *Client) exec(ctx context.Context, cl *call) (*envelope, error) {
+	for attempt := 1; ; attempt++ {
+		env, err, retry, wait := c.attempt(ctx, cl, attempt)
+		if err == nil || !retry {
+			return env, err
+		}
+		if serr := sleep(ctx, wait); serr != nil {
+			return env, fmt.Errorf("dataapi: %s: %w (while waiting to retry after: %v)", cl.target, serr, err)
+		}
+	}
+}
+
+// attempt sends the call once. retry says whether to send it again, after wait.
+func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, err error, retry bool, wait time.Duration) {
+	start := time.Now()
+	hctx := ctx
+	var sev *StartEvent
+	if c.hook != nil {
+		sev = &StartEvent{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Attempt: n}
+		if h := c.hook.CommandStart(ctx, sev); h != nil {
+			hctx = h
+		}
+	}
+	actx, cancel := hctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		actx, cancel = context.WithTimeoutCause(hctx, c.timeout, errClientTimeout)
+	}
+	defer cancel()
+
+	status := 0
+	env, err, retry, wait = c.roundTrip(ctx, actx, cl, n)
+	if env != nil {
+		status = env.httpStatus
+	}
+	if retry && n > c.retries {
+		retry = false
+	}
+	if retry && wait == 0 {
+		wait = c.backoff(n)
+	}
+	if retry && wait > c.maxRetryAft {
+		retry = false
+	}
+	// Stamp the attempt count on the final error.
+	if !retry && n > 1 {
+		setAttempts(err, n)
+	}
+	if c.hook != nil {
+		ev := &EndEvent{StartEvent: *sev, Duration: time.Since(start), HTTPStatus: status, Err: err, Retry: retry}
+		if env != nil {
+			ev.Warnings = env.warnings
+			if err == nil && cl.rows != nil {
+				ev.Rows = cl.rows(env)
+			}
+		}
+		c.hook.CommandEnd(hctx, ev)
+	}
+	return env, err, retry, wait
+}
+
+func setAttempts(err error, n int) {
+	var he *HTTPError
+	var te *TransportError
+	var to *TimeoutError
+	switch {
+	case errors.As(err, &he):
+		he.Attempts = n
+	case errors.As(err, &te):
+		te.Attempts = n
+	case errors.As(err, &to):
+		to.Attempts = n
+	}
+}
+
+// roundTrip posts the request and reads the response within actx.
+func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *envelope, err error, retry bool, wait time.Duration) {
+	req, err := c.newRequest(actx, cl.url, cl.body)
+	if err != nil {
+		return nil, err, false, 0
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.failure(ctx, actx, cl, err, 0, nil), (cl.repeatable && retryableTransport(err)) || notSent(err), 0
+	}
+	defer func() {
+		// Drain a little so the connection can be reused, then close.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		resp.Body.Close()
+	}()
+	env = &envelope{httpStatus: resp.StatusCode}
+	br := &bodyReader{r: resp.Body, limit: c.maxBody}
+	if resp.StatusCode != http.StatusOK {
+		return env, c.httpFailure(ctx, actx, cl, resp, br, env), cl.repeatable && retryableStatus(resp.StatusCode),
+			parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	dec := getDecoder(br)
+	derr := decodeEnvelope(dec, cl, env)
+	offset := dec.InputOffset()
+	putDecoder(dec)
+	if derr != nil {
+		err := c.failure(ctx, actx, cl, derr, offset, br)
+		var be *BadResponseError
+		var te *TransportError
+		retryable := errors.As(err, &te) || (errors.As(err, &be) && errors.Is(be.Err, io.ErrUnexpectedEOF))
+		return env, err, cl.repeatable && retryable, 0
+	}
+	if len(env.errors) > 0 {
+		return env, &ResponseError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table,
+			HTTPStatus: env.httpStatus, Errors: env.errors, Warnings: env.warnings}, cl.repeatable && transientAPIErrors(env.errors), 0
+	}
+	if env.soft != nil {
+		return env, env.soft, false, 0
+	}
+	return env, nil, false, 0
+}
+
+// failure turns an error of sending or reading into the error to report:
+// the caller's context, the client timeout, a transport failure, or a bad body.
+func (c *Client) failure(ctx, actx context.Context, cl *call, err error, offset int64, br *bodyReader) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("dataapi: %s: %w", cl.target, ctx.Err())
+	}
+	if actx.Err() != nil && errors.Is(context.Cause(actx), errClientTimeout) {
+		return &TimeoutError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Limit: c.timeout, Attempts: 1}
+	}
+	var se *SchemaChangedError
+	if errors.As(err, &se) {
+		return err
+	}
+	bad := func(e error) error {
+		return &BadResponseError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, HTTPStatus: http.StatusOK, Offset: offset, Err: e}
+	}
+	if br != nil {
+		switch {
+		case br.err == nil:
+			return bad(err) // the JSON itself is wrong
+		case errors.Is(br.err, ErrResponseTooLarge):
+			return bad(br.err)
+		case br.err == io.EOF:
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return bad(io.ErrUnexpectedEOF)
+			}
+			return bad(err)
+		case errors.Is(br.err, io.ErrUnexpectedEOF):
+			// net/http: body shorter than its Content-Length.
+			return bad(io.ErrUnexpectedEOF)
+		default:
+			err = br.err // a reset or similar inside the body
+		}
+	}
+	return &TransportError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Attempts: 1, Err: err}
+}
+
+// httpFailure builds the error of a non-200 response. Bodies of 401 and 415
+// are envelopes whose API errors are kept.
+func (c *Client) httpFailure(ctx, actx context.Context, cl *call, resp *http.Response, br *bodyReader, env *envelope) error {
+	he := &HTTPError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, StatusCode: resp.StatusCode,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), Attempts: 1}
+	body, err := io.ReadAll(io.LimitReader(br, 64<<10))
+	if err != nil && (ctx.Err() != nil || actx.Err() != nil) {
+		return c.failure(ctx, actx, cl, err, 0, nil)
+	}
+	var e struct {
+		Errors []*APIError `json:"errors"`
+		Status *struct {
+			Warnings []Warning `json:"warnings"`
+		} `json:"status"`
+	}
+	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
+		he.Errors = e.Errors
+		env.errors = e.Errors
+		if e.Status != nil {
+			env.warnings = e.Status.Warnings
+		}
+	} else if len(body) > 0 {
+		he.Body = string(body[:min(len(body), 256)])
+	}
+	return he
+}
+
+// decodeEnvelope reads {"data":..., "status":..., "errors":...} in any order.
+func decodeEnvelope(dec *jsontext.Decoder, cl *call, env *envelope) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != '{' {
+		return fmt.Errorf("response is not a JSON object but %v", tok.Kind())
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		switch name := tok.String(); name {
+		case "status":
+			v, err := dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			if err := env.setStatus(v.Clone()); err != nil {
+				return err
+			}
+		case "errors":
+			v, err := dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			var errs []*APIError
+			if err := json.Unmarshal(v, &errs); err != nil {
+				return fmt.Errorf("errors: %w", err)
+			}
+			env.errors = append(env.errors, errs...)
+		case "data":
+			if cl.data != nil {
+				if err := cl.data(dec, env); err != nil {
+					return err
+				}
+				continue
+			}
+			v, err := dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			env.data = v.Clone()
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// bodyReader limits a response body and remembers the read error, to tell
+// a broken connection from broken JSON.
+type bodyReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+	err   error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if rem := b.limit - b.n; int64(len(p)) > rem+1 {
+		p = p[:rem+1]
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.n > b.limit {
+		b.err = fmt.Errorf("%w (%d bytes)", ErrResponseTooLarge, b.limit)
+		return 0, b.err
+	}
+	if err != nil {
+		b.err = err
+	}
+	return n, err
+}
+
+var decoderPool = sync.Pool{New: func() any { return jsontext.NewDecoder(eofReader{}) }}
+
+// eofReader stands in for a body while a decoder sits in the pool.
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// decOpts: the server never sends duplicate names worth checking, and
+// tracking names costs an allocation per object (per row).
+var decOpts = []jsontext.Options{jsontext.AllowDuplicateNames(true)}
+
+func getDecoder(r io.Reader) *jsontext.Decoder {
+	dec := decoderPool.Get().(*jsontext.Decoder)
+	dec.Reset(r, decOpts...)
+	return dec
+}
+
+func putDecoder(dec *jsontext.Decoder) {
+	dec.Reset(eofReader{})
+	decoderPool.Put(dec)
+}

@@ -300,7 +300,7 @@ func (st *decodeState) scalar(t Type, k jsontext.Kind, b []byte) (any, error) {
 	case Decimal:
 		if k == '0' || k == '"' {
 			d, ok := parseDecimalText(string(b))
-			if !ok || d.frac == "" && d.exp == 0 && len(b) > 0 && b[0] == '+' {
+			if !ok {
 				return nil, decodeErr(t, b, "is not a decimal number")
 			}
 			return d.normal(), nil
@@ -539,6 +539,9 @@ func parseFloatBytes(b []byte, bits int) (float64, bool) {
 func (d decimalText) normal() string {
 	digits := d.int + d.frac
 	scale := int64(len(d.frac)) - d.exp
+	if strings.Trim(digits, "0") == "" {
+		d.neg = false // BigDecimal has no negative zero
+	}
 	var b []byte
 	if d.neg {
 		b = append(b, '-')

@@ -154,6 +154,17 @@ type IndexDef struct {
 	// Options as the server reports them: metric and sourceModel for vector
 	// indexes; ascii, caseSensitive, normalize for text columns; analyzer for text indexes.
 	Options map[string]any `json:"-"`
+	// APISupport is set for indexes the Data API cannot model (Column is
+	// then "UNKNOWN" and IndexType "UNKNOWN").
+	APISupport *IndexAPISupport `json:"-"`
+}
+
+// IndexAPISupport says what the Data API can do with an index it cannot
+// model, and gives its CQL definition.
+type IndexAPISupport struct {
+	CreateIndex   bool   `json:"createIndex"`
+	Filter        bool   `json:"filter"`
+	CQLDefinition string `json:"cqlDefinition"`
 }
 
 // Metric returns the similarity metric of a vector index ("cosine",
@@ -175,17 +186,20 @@ func (i IndexDef) MarshalJSON() ([]byte, error) {
 	if opts == nil {
 		opts = map[string]any{}
 	}
+	type definition struct {
+		Column     any              `json:"column"`
+		Options    map[string]any   `json:"options,omitempty"`
+		APISupport *IndexAPISupport `json:"apiSupport,omitempty"`
+	}
+	def := definition{Column: col, APISupport: i.APISupport}
+	if i.APISupport == nil {
+		def.Options = opts
+	}
 	return json.Marshal(struct {
-		Name       string `json:"name"`
-		Definition struct {
-			Column  any            `json:"column"`
-			Options map[string]any `json:"options"`
-		} `json:"definition"`
-		IndexType string `json:"indexType"`
-	}{Name: i.Name, Definition: struct {
-		Column  any            `json:"column"`
-		Options map[string]any `json:"options"`
-	}{col, opts}, IndexType: i.IndexType})
+		Name       string     `json:"name"`
+		Definition definition `json:"definition"`
+		IndexType  string     `json:"indexType"`
+	}{Name: i.Name, Definition: def, IndexType: i.IndexType})
 }
 
 // UnmarshalJSON reads the listIndexes explain form.
@@ -193,20 +207,21 @@ func (i *IndexDef) UnmarshalJSON(data []byte) error {
 	var raw struct {
 		Name       string `json:"name"`
 		Definition struct {
-			Column  json.RawMessage `json:"column"`
-			Options map[string]any  `json:"options"`
+			Column     json.RawMessage  `json:"column"`
+			Options    map[string]any   `json:"options"`
+			APISupport *IndexAPISupport `json:"apiSupport"`
 		} `json:"definition"`
 		IndexType string `json:"indexType"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return fmt.Errorf("typesmap: bad index definition: %w", err)
 	}
-	*i = IndexDef{Name: raw.Name, IndexType: raw.IndexType, Options: raw.Definition.Options}
+	*i = IndexDef{Name: raw.Name, IndexType: raw.IndexType, Options: raw.Definition.Options, APISupport: raw.Definition.APISupport}
 	col := bytes.TrimSpace(raw.Definition.Column)
 	if len(col) > 0 && col[0] == '{' {
 		var m map[string]string
 		if err := json.Unmarshal(col, &m); err != nil {
-			return fmt.Errorf("typesmap: bad index column %s", col)
+			return fmt.Errorf("typesmap: bad index column %s", truncate(col))
 		}
 		for k, v := range m {
 			i.Column = k
@@ -218,7 +233,7 @@ func (i *IndexDef) UnmarshalJSON(data []byte) error {
 	}
 	if len(col) > 0 {
 		if err := json.Unmarshal(col, &i.Column); err != nil {
-			return fmt.Errorf("typesmap: bad index column %s", col)
+			return fmt.Errorf("typesmap: bad index column %s", truncate(col))
 		}
 	}
 	return nil

@@ -304,6 +304,13 @@ func (t *Type) UnmarshalJSON(data []byte) error {
 	if raw.Definition != nil {
 		nt.Fields = raw.Definition.Fields
 	}
+	// Older servers reported counter, timeuuid and varchar as UNSUPPORTED
+	// with the CQL type in cqlDefinition; newer ones report them by name.
+	if nt.Kind == Unsupported && nt.APISupport != nil {
+		if pt, err := ParseCQL(nt.APISupport.CQLDefinition); err == nil && pt.Kind.IsPrimitive() {
+			nt.Kind = pt.Kind
+		}
+	}
 	*t = nt
 	return nil
 }

@@ -240,6 +240,16 @@ func isMapEntry(t reflect.Type) bool {
 	return k && v
 }
 
+// isUDTField recognises the typesmap UDT field shape: struct{Name string; Value any}.
+func isUDTField(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	n, ok := t.FieldByName("Name")
+	_, v := t.FieldByName("Value")
+	return ok && v && n.Type.Kind() == reflect.String
+}
+
 func formatVector(rv reflect.Value, abbrev int) string {
 	n := rv.Len()
 	show := n
@@ -327,6 +337,14 @@ func jsonNested(rv reflect.Value, dbType string) any {
 		et := rv.Type().Elem()
 		if et.Kind() == reflect.Uint8 {
 			return rv.Bytes()
+		}
+		if isUDTField(et) {
+			obj := make(orderedObject, rv.Len())
+			for i := range obj {
+				e := rv.Index(i)
+				obj[i] = jsonPair{e.FieldByName("Name").Interface(), jsonNested(e.FieldByName("Value"), "")}
+			}
+			return obj
 		}
 		if isMapEntry(et) {
 			obj := make([]jsonPair, 0, rv.Len())

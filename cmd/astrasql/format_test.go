@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/astrasql/astrasql/typesmap"
 	"math"
 	"math/big"
 	"net/netip"
@@ -17,6 +18,11 @@ type (
 	tMapEntry struct{ Key, Value any }
 	tMap      []tMapEntry
 	tDuration struct{ Months, Days int32 }
+	tUDTField struct {
+		Name  string
+		Value any
+	}
+	tUDT []tUDTField
 )
 
 func (d tDuration) String() string { return "1mo2d" }
@@ -85,11 +91,38 @@ func TestJSONValue(t *testing.T) {
 		{tMap{{int64(3), "x"}}, "MAP", `[[3,"x"]]`},
 		{tDuration{1, 2}, "DURATION", `"1mo2d"`},
 		{time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), "DATE", `"2024-01-02"`},
+		{tUDT{{"zip", int64(75001)}, {"city", "Paris"}}, "USERDEFINED", `{"zip":75001,"city":"Paris"}`},
 	}
 	for _, tc := range tests {
 		b, err := marshalJSON(jsonValue(tc.v, tc.dbType))
 		if err != nil || string(b) != tc.want {
 			t.Errorf("jsonValue(%#v, %s) = %s (%v), want %s", tc.v, tc.dbType, b, err, tc.want)
+		}
+	}
+}
+
+// The real value types the driver scans into.
+func TestFormatTypesmapValues(t *testing.T) {
+	o := textOptions{AbbrevVector: 5, BlobHex: true}
+	tests := []struct {
+		v            any
+		dbType       string
+		text, asJSON string
+	}{
+		{typesmap.Vector{1, 0.5, 2, 3, 4, 5}, "VECTOR", "[1, 0.5, 2, … (6 dims)]", `[1,0.5,2,3,4,5]`},
+		{typesmap.List{"a", int64(2)}, "LIST", "['a', 2]", `["a",2]`},
+		{typesmap.Set{"x"}, "SET", "{'x'}", `["x"]`},
+		{typesmap.Map{{Key: "k", Value: 1.5}}, "MAP", "{'k': 1.5}", `{"k":1.5}`},
+		{typesmap.UDT{{Name: "city", Value: "Paris"}}, "USERDEFINED", "{city: 'Paris'}", `{"city":"Paris"}`},
+		{typesmap.TimeOfDay(3723 * 1e9), "TIME", "01:02:03", `"01:02:03"`},
+	}
+	for _, tc := range tests {
+		if got := formatText(tc.v, tc.dbType, o); got != tc.text {
+			t.Errorf("formatText(%#v) = %q, want %q", tc.v, got, tc.text)
+		}
+		b, err := marshalJSON(jsonValue(tc.v, tc.dbType))
+		if err != nil || string(b) != tc.asJSON {
+			t.Errorf("jsonValue(%#v) = %s (%v), want %s", tc.v, b, err, tc.asJSON)
 		}
 	}
 }

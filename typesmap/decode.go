@@ -389,16 +389,15 @@ func (st *decodeState) scalar(t Type, k jsontext.Kind, b []byte) (any, error) {
 }
 
 func decodeBase64(t Type, b []byte) ([]byte, error) {
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
-	n, err := base64.StdEncoding.Decode(out, b)
+	out, err := base64.StdEncoding.AppendDecode(make([]byte, 0, (len(b)+3)/4*3), b)
 	if err != nil {
 		// Tolerate unpadded base64.
-		n, err = base64.RawStdEncoding.Decode(out, bytes.TrimRight(b, "="))
+		out, err = base64.RawStdEncoding.AppendDecode(out[:0], b)
 		if err != nil {
 			return nil, decodeErr(t, b, "is not base64")
 		}
 	}
-	return out[:n], nil
+	return out, nil
 }
 
 // anyScalar decodes a scalar without a column type.

@@ -224,7 +224,8 @@ func mismatch(t Type, v any) *ValueError {
 // underlying basic type so the switches below see them.
 func baseValue(v any) any {
 	switch v.(type) {
-	case string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, []byte:
+	case string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, []byte,
+		TimeOfDay, time.Duration, net.IP, Vector:
 		return v
 	}
 	rv := reflect.ValueOf(v)
@@ -237,22 +238,14 @@ func baseValue(v any) any {
 	case reflect.Bool:
 		return rv.Bool()
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if rv.Type() == reflect.TypeFor[time.Duration]() {
-			return v
-		}
 		return rv.Int()
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if _, isTOD := v.(TimeOfDay); isTOD {
-			return v
-		}
 		return rv.Uint()
 	case reflect.Float32, reflect.Float64:
 		return rv.Float()
 	case reflect.Slice:
 		if rv.Type().Elem().Kind() == reflect.Uint8 && rv.Type().Elem().PkgPath() == "" {
-			if _, ok := v.(Vector); !ok {
-				return rv.Bytes()
-			}
+			return rv.Bytes()
 		}
 	}
 	return v

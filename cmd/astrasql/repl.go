@@ -50,6 +50,9 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 	defer ln.Close()
 	ln.SetCtrlCAborts(true)
 	ln.SetMultiLineMode(true)
+	comp := &completer{s: s, stale: true}
+	ln.SetWordCompleter(comp.complete)
+	ln.SetTabCompletionStyle(liner.TabPrints)
 	hist := historyPath()
 	if hist != "" {
 		if f, err := os.Open(hist); err == nil {
@@ -104,6 +107,9 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 		items, buf, st = splitter{}.split(buf+line+"\n", false)
 		for _, it := range items {
 			ln.AppendHistory(strings.Join(strings.Fields(it.Text), " ") + ";")
+			if kw := firstKeyword(it.Text); kw == "CREATE" || kw == "DROP" || kw == "ALTER" {
+				comp.stale = true
+			}
 			if err := s.runItem(ctx, it); err != nil {
 				if errors.Is(err, errQuit) {
 					return exitOK

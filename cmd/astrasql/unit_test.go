@@ -138,3 +138,24 @@ func TestInsertSQL(t *testing.T) {
 		t.Errorf("insertSQL = %q, want %q", got, want)
 	}
 }
+
+func TestComplete(t *testing.T) {
+	c := &completer{tables: []string{"films", "fruits"}}
+	tests := []struct {
+		line string
+		head string
+		want []string
+	}{
+		{"SEL", "", []string{"SELECT "}},
+		{"sel", "", []string{"select "}},
+		{"SELECT * FROM f", "SELECT * FROM ", []string{"films ", "float ", "from ", "fruits "}},
+		{`\ti`, "", []string{`\timing `}},
+		{"SELECT ", "SELECT ", nil},
+	}
+	for _, tc := range tests {
+		head, got, tail := c.complete(tc.line, len(tc.line))
+		if head != tc.head || tail != "" || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("complete(%q) = %q, %q, %q; want head %q, %q", tc.line, head, got, tail, tc.head, tc.want)
+		}
+	}
+}

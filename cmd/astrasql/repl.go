@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -45,6 +46,16 @@ func continuationPrompt(st scanState) string {
 func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 	s.interactive = true
 	fmt.Fprintf(s.errOut, "%s, connected to %s.\nStatements end with ';'. Type \\? for help, \\q or Ctrl-D to quit.\n", versionString(), target)
+
+	// Keep a Ctrl-C that lands between statements from killing the
+	// process; during a statement runItem turns it into a cancel.
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer func() { signal.Stop(sigc); close(sigc) }()
+	go func() {
+		for range sigc {
+		}
+	}()
 
 	ln := liner.NewLiner()
 	defer ln.Close()

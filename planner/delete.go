@@ -1,0 +1,156 @@
+package planner
+
+import (
+	"context"
+
+	"github.com/xwb1989/sqlparser"
+)
+
+func planDelete(st *Statement, del *sqlparser.Delete, schema Schema) (*Plan, error) {
+	if len(del.Targets) > 0 {
+		return nil, unsupported("multi-table DELETE")
+	}
+	if len(del.OrderBy) > 0 || del.Limit != nil {
+		return nil, unsupported("ORDER BY and LIMIT in DELETE")
+	}
+	if len(del.Partitions) > 0 {
+		return nil, unsupported("PARTITION in DELETE")
+	}
+	tn, alias, err := singleTable(del.TableExprs)
+	if err != nil {
+		return nil, err
+	}
+	ti, err := lookupTable(schema, tn)
+	if err != nil {
+		return nil, err
+	}
+	fp := &filterPlanner{st: st, ti: ti, alias: alias}
+	p := &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name}
+	if del.Where == nil {
+		p.Steps = []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name}}
+		return p, nil
+	}
+	pushed, residual, err := fp.split(del.Where.Expr)
+	if err != nil {
+		return nil, err
+	}
+	if residual == nil && isExactKey(ti, pushed) {
+		// Read the key first so that RowsAffected is exact (0 or 1): a
+		// Cassandra delete is blind and the server cannot say.
+		sp := &selectPlanner{filterPlanner: *fp, index: map[string]int{}}
+		c, _ := ti.column(ti.def.PrimaryKey()[0])
+		sp.fetch(c)
+		probe := &findStep{cmd: Command{Name: "findOne", Keyspace: ti.keyspace, Table: ti.def.Name}, filter: pushed}
+		sp.setProjection(probe, nil)
+		p.Steps = []Step{&writeOneStep{name: "deleteOne", keyspace: ti.keyspace, table: ti.def.Name, filter: pushed, probe: probe}}
+		return p, nil
+	}
+	if residual == nil && isPartitionRange(ti, pushed) {
+		p.Steps = []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name, filter: pushed}}
+		return p, nil
+	}
+	s, err := perRow(st, fp, pushed, residual, "deleteOne")
+	if err != nil {
+		return nil, err
+	}
+	p.Steps = []Step{s}
+	return p, nil
+}
+
+func planTruncate(st *Statement, schema Schema) (*Plan, error) {
+	ti, err := lookupTable(schema, *st.truncate)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name,
+		Steps: []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name}}}, nil
+}
+
+// isPartitionRange says whether deleteMany takes the filter: only primary
+// key columns, the whole partition key by equality, then a clustering
+// prefix by equality and optionally a range on the next clustering column.
+func isPartitionRange(ti *tableInfo, f *fnode) bool {
+	if f == nil {
+		return false
+	}
+	byCol := map[string][]*fnode{}
+	for _, k := range f.conjuncts() {
+		if k.op != "cmp" || k.wrap != "" || k.elem || !ti.def.IsPrimaryKey(k.col.Name) {
+			return false
+		}
+		byCol[k.col.Name] = append(byCol[k.col.Name], k)
+	}
+	isEq := func(ns []*fnode) bool { return len(ns) == 1 && ns[0].cmp == "$eq" }
+	for _, p := range ti.def.PartitionBy {
+		if !isEq(byCol[p]) {
+			return false
+		}
+	}
+	rangeSeen := false
+	for _, c := range ti.def.PartitionSort {
+		ns := byCol[c.Column]
+		if len(ns) == 0 {
+			rangeSeen = true // nothing may follow a gap
+			continue
+		}
+		if rangeSeen {
+			return false
+		}
+		if isEq(ns) {
+			continue
+		}
+		for _, n := range ns {
+			switch n.cmp {
+			case "$gt", "$gte", "$lt", "$lte":
+			default:
+				return false
+			}
+		}
+		rangeSeen = true
+	}
+	return true
+}
+
+// deleteManyStep deletes a partition or a range of it (or truncates the
+// table with no filter). The server reports no count.
+type deleteManyStep struct {
+	keyspace, table string
+	filter          *fnode
+}
+
+func (s *deleteManyStep) command(b *Binding) (*Command, error) {
+	c := &Command{Name: "deleteMany", Keyspace: s.keyspace, Table: s.table}
+	var err error
+	if c.Filter, err = b.encodeFilter(nil, s.filter); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *deleteManyStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, error) {
+	c, err := s.command(b)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ex.Do(ctx, c); err != nil {
+		return nil, err
+	}
+	return &Result{Unknown: true}, nil
+}
+
+func (s *deleteManyStep) Explain() (string, string) {
+	b, _ := (&Statement{}).bind(nil, true)
+	return s.explainBound(b)
+}
+
+func (s *deleteManyStep) explainBound(b *Binding) (string, string) {
+	c, err := s.command(b)
+	if err != nil {
+		return "deleteMany", "error: " + err.Error()
+	}
+	note := " (the server reports no count)"
+	if s.filter == nil {
+		note = " (empty filter: truncates the table; the server reports no count)"
+	}
+	return "deleteMany", c.JSON(true) + note
+}

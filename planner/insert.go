@@ -1,0 +1,151 @@
+package planner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/astrasql/astrasql/typesmap"
+)
+
+// insertStep is INSERT ... VALUES: one insertMany of every row (the
+// executor chunks it by 100 and sends the chunks concurrently).
+type insertStep struct {
+	keyspace, table string
+	cols            []typesmap.Column
+	keys            map[string]bool // primary key columns
+	rows            [][]*Literal
+}
+
+func planInsert(st *Statement, ins *sqlparser.Insert, schema Schema) (*Plan, error) {
+	if ins.Ignore != "" {
+		return nil, unsupported("INSERT IGNORE")
+	}
+	if len(ins.OnDup) > 0 {
+		return nil, unsupported("ON DUPLICATE KEY UPDATE (INSERT already overwrites the columns it names)")
+	}
+	if len(ins.Partitions) > 0 {
+		return nil, unsupported("PARTITION in INSERT")
+	}
+	ti, err := lookupTable(schema, ins.Table)
+	if err != nil {
+		return nil, err
+	}
+	values, ok := ins.Rows.(sqlparser.Values)
+	if !ok {
+		return nil, unsupported("INSERT ... SELECT")
+	}
+	s := &insertStep{keyspace: ti.keyspace, table: ti.def.Name, keys: map[string]bool{}}
+	for _, k := range ti.def.PrimaryKey() {
+		s.keys[k] = true
+	}
+	if len(ins.Columns) == 0 {
+		for _, c := range ti.def.Columns {
+			if c.Type.Kind == typesmap.Unsupported || c.Type.Kind == typesmap.Counter {
+				return nil, fmt.Errorf("astrasql: table %s has a column %q of type %s that INSERT cannot write: name the columns", ti.def.Name, c.Name, c.Type)
+			}
+			s.cols = append(s.cols, c)
+		}
+	} else {
+		seen := map[string]bool{}
+		for _, ci := range ins.Columns {
+			c, err := ti.mustColumn(ci.String())
+			if err != nil {
+				return nil, err
+			}
+			if seen[c.Name] {
+				return nil, fmt.Errorf("astrasql: column %q named twice in INSERT", c.Name)
+			}
+			seen[c.Name] = true
+			s.cols = append(s.cols, c)
+		}
+		var missing []string
+		for _, k := range ti.def.PrimaryKey() {
+			if !seen[k] {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("astrasql: INSERT must give every primary key column; missing %s", strings.Join(missing, ", "))
+		}
+	}
+	for i, row := range values {
+		if len(row) != len(s.cols) {
+			return nil, fmt.Errorf("astrasql: INSERT row %d has %d values for %d columns", i+1, len(row), len(s.cols))
+		}
+		lits := make([]*Literal, len(row))
+		for j, e := range row {
+			l, ok := st.exprLit(e)
+			if !ok {
+				return nil, unsupported("expression %s in VALUES (give constants or placeholders)", st.render(e))
+			}
+			if l.Kind == litNull && ti.def.IsPrimaryKey(s.cols[j].Name) {
+				return nil, fmt.Errorf("astrasql: INSERT row %d: primary key column %q cannot be NULL", i+1, s.cols[j].Name)
+			}
+			lits[j] = l
+		}
+		s.rows = append(s.rows, lits)
+	}
+	return &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name, Steps: []Step{s}}, nil
+}
+
+func (s *insertStep) command(b *Binding) (*Command, error) {
+	c := &Command{Name: "insertMany", Keyspace: s.keyspace, Table: s.table, Documents: make([]json.RawMessage, len(s.rows))}
+	for i, row := range s.rows {
+		var doc []byte
+		doc = append(doc, '{')
+		for j, col := range s.cols {
+			if j > 0 {
+				doc = append(doc, ',')
+			}
+			doc = appendJSONString(doc, col.Name)
+			doc = append(doc, ':')
+			var err error
+			if row[j].Kind == litParam {
+				if v := b.Arg(row[j].Param); v == nil && s.keys[col.Name] {
+					return nil, &ArgumentError{Param: b.param(row[j].Param), Column: col.Name, Type: col.Type.String(), Err: fmt.Errorf("a primary key column cannot be NULL")}
+				}
+			}
+			if doc, err = b.encodeLit(doc, col.Name, col.Type, row[j]); err != nil {
+				if len(s.rows) > 1 {
+					return nil, fmt.Errorf("row %d: %w", i+1, err)
+				}
+				return nil, err
+			}
+		}
+		c.Documents[i] = append(doc, '}')
+	}
+	return c, nil
+}
+
+func (s *insertStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, error) {
+	c, err := s.command(b)
+	if err != nil {
+		return nil, err
+	}
+	n, err := ex.InsertMany(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{RowsAffected: n}, nil
+}
+
+func (s *insertStep) Explain() (string, string) {
+	b, _ := (&Statement{}).bind(nil, true)
+	return s.explainBound(b)
+}
+
+func (s *insertStep) explainBound(b *Binding) (string, string) {
+	c, err := s.command(b)
+	if err != nil {
+		return "insertMany", "error: " + err.Error()
+	}
+	detail := c.JSON(true)
+	if len(s.rows) > 100 {
+		detail += fmt.Sprintf(" (%d rows: sent in chunks of 100, concurrently)", len(s.rows))
+	}
+	return "insertMany", detail
+}

@@ -64,7 +64,7 @@ func (d TableDef) MarshalJSON() ([]byte, error) {
 	b.WriteString(`{"columns":`)
 	b.Write(cols)
 	b.WriteString(`,"primaryKey":{"partitionBy":`)
-	pb, _ := json.Marshal(append([]string{}, d.PartitionBy...))
+	pb, _ := marshalPlain(append([]string{}, d.PartitionBy...))
 	b.Write(pb)
 	b.WriteString(`,"partitionSort":{`)
 	for i, s := range d.PartitionSort {
@@ -186,19 +186,21 @@ func (i IndexDef) MarshalJSON() ([]byte, error) {
 	if opts == nil {
 		opts = map[string]any{}
 	}
-	type definition struct {
-		Column     any              `json:"column"`
-		Options    map[string]any   `json:"options,omitempty"`
-		APISupport *IndexAPISupport `json:"apiSupport,omitempty"`
+	var def any = struct {
+		Column  any            `json:"column"`
+		Options map[string]any `json:"options"`
+	}{col, opts}
+	if i.APISupport != nil {
+		// The server's form for indexes it cannot model has no options.
+		def = struct {
+			Column     any              `json:"column"`
+			APISupport *IndexAPISupport `json:"apiSupport"`
+		}{col, i.APISupport}
 	}
-	def := definition{Column: col, APISupport: i.APISupport}
-	if i.APISupport == nil {
-		def.Options = opts
-	}
-	return json.Marshal(struct {
-		Name       string     `json:"name"`
-		Definition definition `json:"definition"`
-		IndexType  string     `json:"indexType"`
+	return marshalPlain(struct {
+		Name       string `json:"name"`
+		Definition any    `json:"definition"`
+		IndexType  string `json:"indexType"`
 	}{Name: i.Name, Definition: def, IndexType: i.IndexType})
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Kind names a Data API column type as the server spells it in table
@@ -200,7 +202,7 @@ func (t Type) MarshalJSON() ([]byte, error) {
 		b.WriteString(strconv.Itoa(t.Dimension))
 	}
 	if t.Service != nil {
-		s, err := json.Marshal(t.Service)
+		s, err := marshalPlain(t.Service)
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +228,7 @@ func (t Type) MarshalJSON() ([]byte, error) {
 		b.WriteString(`}}`)
 	}
 	if t.APISupport != nil {
-		s, err := json.Marshal(t.APISupport)
+		s, err := marshalPlain(t.APISupport)
 		if err != nil {
 			return nil, err
 		}
@@ -251,8 +253,20 @@ func writeNested(b *bytes.Buffer, t Type) error {
 }
 
 func writeJSONString(b *bytes.Buffer, s string) {
-	q, _ := json.Marshal(s)
+	q, _ := jsontext.AppendQuote(nil, s)
 	b.Write(q)
+}
+
+// marshalPlain is json.Marshal without HTML escaping: the server writes
+// "vector<float, 3>", not "vector\u003cfloat, 3\u003e".
+func marshalPlain(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads a descriptor in short form ("int") or long form

@@ -25,6 +25,9 @@ type call struct {
 	// before it) in a streaming way; it runs once per attempt and must reset
 	// whatever an earlier attempt left. A nil data keeps it raw in env.data.
 	data func(dec *jsontext.Decoder, env *envelope) error
+	// finish, if set, completes decoding once the whole envelope is read
+	// (e.g. rows that had to wait for status.projectionSchema).
+	finish func(env *envelope) error
 	// rows reports rows for the Hook after a successful attempt.
 	rows func(env *envelope) int
 }
@@ -211,6 +214,11 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 	if len(env.errors) > 0 {
 		return env, &ResponseError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table,
 			HTTPStatus: env.httpStatus, Errors: env.errors, Warnings: env.warnings}, cl.repeatable && transientAPIErrors(env.errors), 0
+	}
+	if cl.finish != nil {
+		if err := cl.finish(env); err != nil {
+			return env, err, false, 0
+		}
 	}
 	if env.soft != nil {
 		return env, env.soft, false, 0

@@ -436,11 +436,9 @@ func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*
 	}
 	cl := c.newCall(command, pr.req.Keyspace, pr.req.Table, body)
 	cl.data = pr.data
+	cl.finish = func(env *envelope) error { return pr.finish(cl, env) }
 	cl.rows = func(*envelope) int { return pr.rows }
 	env, err := c.exec(ctx, cl)
-	if err == nil {
-		err = pr.finish(cl, env)
-	}
 	if err != nil {
 		var sc *SchemaChangedError
 		if errors.As(err, &sc) {

@@ -174,7 +174,7 @@ func (c *Client) InsertMany(ctx context.Context, r InsertManyRequest) (*InsertMa
 		sem := make(chan struct{}, conc)
 		var wg sync.WaitGroup
 	loop:
-		for start := 0; start < len(r.Rows); start += size {
+		for start := 0; start < len(r.Rows) && ctx.Err() == nil; start += size {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -218,6 +218,9 @@ func (c *Client) InsertMany(ctx context.Context, r InsertManyRequest) (*InsertMa
 // insertChunk sends rows [start, end) and records their outcomes. It
 // reports whether every row was inserted.
 func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, end int, res *InsertManyResult, mu *sync.Mutex) bool {
+	if ctx.Err() != nil {
+		return false // not sent: the rows stay RowNotAttempted
+	}
 	rows := r.Rows[start:end]
 	n := 0
 	for _, row := range rows {

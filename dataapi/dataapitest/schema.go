@@ -1057,7 +1057,10 @@ func (h *Handler) listIndexes(req *request, t *table) *result {
 		return errResult(e)
 	}
 	out := jArr()
-	for _, ix := range t.indexes {
+	// Cassandra lists a table's indexes by name.
+	ixs := append([]*index(nil), t.indexes...)
+	sort.Slice(ixs, func(i, j int) bool { return ixs[i].name < ixs[j].name })
+	for _, ix := range ixs {
 		if explain {
 			out.arr = append(out.arr, ix.explainJV())
 		} else {

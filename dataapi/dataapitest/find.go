@@ -117,8 +117,9 @@ func (h *Handler) find(req *request, t *table, one bool) *result {
 	if e != nil {
 		return errResult(e)
 	}
+	// Resolution errors end the command before any warning is reported.
 	if e := h.resolveSort(req, t, p, sortV, hasLimit, hasSkip); e != nil {
-		return &result{errs: []*apiError{e}, warnings: warns}
+		return errResult(e)
 	}
 	if p.vector != nil || p.lexical != "" {
 		// the zero-filter warning is not given for vector (or lexical) sorts
@@ -132,10 +133,10 @@ func (h *Handler) find(req *request, t *table, one bool) *result {
 	}
 	p.warnings = append(warns, p.warnings...)
 	if p.cols, e = t.parseProjection(b.get("projection")); e != nil {
-		return &result{errs: []*apiError{e}, warnings: p.warnings}
+		return errResult(e)
 	}
 	if p.inMemory && p.pageState != "" {
-		return &result{errs: []*apiError{newErr("SORT", "UNSUPPORTED_PAGINATION_WITH_IN_MEMORY_SORTING", "The command used a page state with a sort that is performed in memory; in-memory sorting returns one page only.")}, warnings: p.warnings}
+		return errResult(newErr("SORT", "UNSUPPORTED_PAGINATION_WITH_IN_MEMORY_SORTING", "The command used a page state with a sort that is performed in memory; in-memory sorting returns one page only."))
 	}
 	return t.runRead(h, p, one)
 }
@@ -253,6 +254,9 @@ func (h *Handler) resolveSort(req *request, t *table, p *readPlan, v *jv, hasLim
 	}
 	// regular sort
 	for _, m := range v.obj {
+		if t.col(m.key).typ.Kind == typesmap.KindVector {
+			return newErr("SORT", "INVALID_VECTOR_SORT_EXPRESSION", "The sort on vector column %s must be a vector (an array of numbers or $binary) or a string to vectorize, not %s.", m.key, m.val)
+		}
 		if m.val.kind != jNumber || (m.val.s != "1" && m.val.s != "-1") {
 			return newErr("SORT", "INVALID_REGULAR_SORT_EXPRESSION", "The sort on column %s must be 1 (ascending) or -1 (descending), not %s.", m.key, m.val)
 		}

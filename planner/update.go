@@ -13,7 +13,8 @@ import (
 )
 
 // WriteConcurrency bounds the per-row commands of UPDATE/DELETE with a
-// WHERE that is not a primary key (one updateOne/deleteOne per row).
+// WHERE that is not a primary key (one updateOne/deleteOne per row), unless
+// the Executor has a method WriteConcurrency() int saying otherwise.
 var WriteConcurrency = 16
 
 // setOp is one SET assignment.
@@ -463,7 +464,11 @@ func (s *perRowStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result,
 		}
 		mu.Unlock()
 	}
-	for w := 0; w < max(1, WriteConcurrency); w++ {
+	workers := WriteConcurrency
+	if wc, ok := ex.(interface{ WriteConcurrency() int }); ok && wc.WriteConcurrency() > 0 {
+		workers = wc.WriteConcurrency()
+	}
+	for w := 0; w < max(1, workers); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -1,0 +1,390 @@
+package astrasql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/astrasql/astrasql/dataapi"
+)
+
+// TokenEnv is the environment variable read for the token when the DSN
+// and the Config have none.
+const TokenEnv = "ASTRA_DB_APPLICATION_TOKEN"
+
+// Config is everything a connector needs; ParseDSN and FormatDSN convert
+// it from and to a DSN. The zero value of each option means its default.
+//
+// Config never prints its secrets: String, GoString, every fmt verb and
+// slog show the token and the embedding key as REDACTED.
+type Config struct {
+	// Endpoint is the Data API endpoint: scheme://host[:port], optionally
+	// followed by /api/json/v1 or /v1.
+	Endpoint string
+	// Token is the application token (AstraCS:... or Cassandra:b64:b64).
+	// Empty: the ASTRA_DB_APPLICATION_TOKEN environment variable, read when
+	// the connector is made.
+	Token string
+	// Keyspace of unqualified table names (default "default_keyspace").
+	Keyspace string
+	// Environment is "astra" (API under /api/json/v1) or dse, hcd,
+	// cassandra, other (under /v1). Default: astra for hosts ending in
+	// astra.datastax.com, else other.
+	Environment string
+	// Timeout bounds each HTTP request (default 30s; negative: none).
+	Timeout time.Duration
+	// Retries of failed requests that are safe to repeat (default 3;
+	// negative: none).
+	Retries int
+	// EmbeddingAPIKey is sent as x-embedding-api-key for vectorize columns.
+	EmbeddingAPIKey string
+	// Insecure allows plain http:// to hosts other than loopback.
+	Insecure bool
+	// InsertConcurrency bounds the insertMany requests in flight for one
+	// INSERT (default 8). InsertChunkSize is rows per request (default and
+	// maximum 100).
+	InsertConcurrency int
+	InsertChunkSize   int
+	// WriteConcurrency bounds the updateOne/deleteOne requests in flight
+	// for an UPDATE or DELETE whose WHERE is not a primary key (default 16).
+	WriteConcurrency int
+	// PlanCacheSize is how many parsed and planned statements a connector
+	// keeps, by SQL text (default 512; negative: no cache).
+	PlanCacheSize int
+	// UserAgent is put before astrasql's own in the User-Agent header.
+	UserAgent string
+
+	// Not part of a DSN:
+
+	// HTTPClient, if set, sends the requests.
+	HTTPClient *http.Client
+	// Logger, if set, receives one record per Data API request (Debug on
+	// success, Warn on warnings and retries, Error on failure). The driver
+	// writes nowhere else.
+	Logger *slog.Logger
+	// Hook, if set, observes every request (metrics, tracing). With Logger
+	// too, both see every request.
+	Hook dataapi.Hook
+}
+
+// Defaults.
+const (
+	DefaultKeyspace         = "default_keyspace"
+	DefaultWriteConcurrency = 16
+	DefaultPlanCacheSize    = 512
+)
+
+var dsnOptions = []string{"token", "keyspace", "environment", "timeout", "retries", "embedding_api_key",
+	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent"}
+
+// DSNError reports a DSN that cannot be used. It never contains the token.
+type DSNError struct {
+	Msg string
+}
+
+func (e *DSNError) Error() string { return "astrasql: bad DSN: " + e.Msg }
+
+func dsnErr(format string, args ...any) error { return &DSNError{Msg: fmt.Sprintf(format, args...)} }
+
+// ParseDSN reads a DSN: the endpoint URL with options as query parameters,
+//
+//	https://<db-id>-<region>.apps.astra.datastax.com?keyspace=ks
+//	http://127.0.0.1:8181?keyspace=default_keyspace&token=Cassandra:Y2Fzc2FuZHJh:Y2Fzc2FuZHJh
+//
+// Options: token (percent-encoded), keyspace, environment, timeout (a Go
+// duration; 0 for none), retries (0 for none), embedding_api_key, insecure,
+// insert_concurrency, insert_chunk_size, write_concurrency,
+// plan_cache_size (0 for none), user_agent. Unknown options are errors.
+func ParseDSN(dsn string) (Config, error) {
+	var c Config
+	u, err := url.Parse(dsn)
+	if err != nil {
+		// url's error quotes the DSN, which may hold the token.
+		return c, dsnErr("not a URL (want https://host[:port]?keyspace=...)")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return c, dsnErr("scheme %q: want http:// or https://", u.Scheme)
+	}
+	if u.Host == "" {
+		return c, dsnErr("no host")
+	}
+	if u.User != nil {
+		return c, dsnErr("user info in the URL is not used: pass the token as token=")
+	}
+	if u.Fragment != "" {
+		return c, dsnErr("unexpected #fragment")
+	}
+	c.Endpoint = u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/")
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return c, dsnErr("bad query string (percent-encode option values)")
+	}
+	for key, vals := range q {
+		if len(vals) != 1 {
+			return c, dsnErr("option %s given %d times", key, len(vals))
+		}
+		v := vals[0]
+		switch key {
+		case "token":
+			c.Token = v
+		case "keyspace":
+			c.Keyspace = v
+		case "environment":
+			c.Environment = v
+		case "embedding_api_key":
+			c.EmbeddingAPIKey = v
+		case "user_agent":
+			c.UserAgent = v
+		case "timeout":
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return c, dsnErr("timeout=%q: want a Go duration such as 30s (0 for none)", v)
+			}
+			if d == 0 {
+				d = -1
+			}
+			c.Timeout = d
+		case "insecure":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return c, dsnErr("insecure=%q: want true or false", v)
+			}
+			c.Insecure = b
+		case "retries", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return c, dsnErr("%s=%q: want a non-negative integer", key, v)
+			}
+			switch key {
+			case "retries":
+				c.Retries = zeroToNone(n)
+			case "insert_concurrency":
+				c.InsertConcurrency = n
+			case "insert_chunk_size":
+				c.InsertChunkSize = n
+			case "write_concurrency":
+				c.WriteConcurrency = n
+			case "plan_cache_size":
+				c.PlanCacheSize = zeroToNone(n)
+			}
+		default:
+			return c, dsnErr("unknown option %q (known: %s)", key, strings.Join(dsnOptions, ", "))
+		}
+	}
+	if err := c.validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+func zeroToNone(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+// validate checks what ParseDSN and NewConnector both require.
+func (c *Config) validate() error {
+	if c.Endpoint == "" {
+		return dsnErr("no endpoint")
+	}
+	u, err := url.Parse(c.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return dsnErr("endpoint %q: want http(s)://host[:port]", redactURL(c.Endpoint))
+	}
+	if u.Scheme == "http" && !c.Insecure && !isLoopback(u.Hostname()) {
+		return dsnErr("plain http:// to %s would send the token in clear: use https://, or insecure=true if you mean it", u.Hostname())
+	}
+	switch strings.ToLower(c.Environment) {
+	case "", "astra", "dse", "hcd", "cassandra", "other":
+	default:
+		return dsnErr("environment=%q: want astra, dse, hcd, cassandra or other", c.Environment)
+	}
+	if c.InsertChunkSize > 100 {
+		return dsnErr("insert_chunk_size=%d: the server takes at most 100 rows per insertMany", c.InsertChunkSize)
+	}
+	if c.InsertConcurrency < 0 || c.InsertChunkSize < 0 || c.WriteConcurrency < 0 {
+		return dsnErr("concurrency and chunk sizes cannot be negative")
+	}
+	return nil
+}
+
+func redactURL(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// FormatDSN renders the Config as a DSN without the token (and without the
+// embedding key): ParseDSN of it gives the Config back but for those, which
+// then come from the environment. See FormatDSNWithToken.
+func (c Config) FormatDSN() string { return c.format(false) }
+
+// FormatDSNWithToken renders the Config as a DSN including the token and
+// the embedding key, percent-encoded: ParseDSN(c.FormatDSNWithToken())
+// gives c back (but for the fields that are not part of a DSN). Do not log it.
+func (c Config) FormatDSNWithToken() string { return c.format(true) }
+
+func (c Config) format(secrets bool) string {
+	q := url.Values{}
+	if secrets && c.Token != "" {
+		q.Set("token", c.Token)
+	}
+	if secrets && c.EmbeddingAPIKey != "" {
+		q.Set("embedding_api_key", c.EmbeddingAPIKey)
+	}
+	if c.Keyspace != "" {
+		q.Set("keyspace", c.Keyspace)
+	}
+	if c.Environment != "" {
+		q.Set("environment", c.Environment)
+	}
+	if c.Timeout != 0 {
+		if c.Timeout < 0 {
+			q.Set("timeout", "0")
+		} else {
+			q.Set("timeout", c.Timeout.String())
+		}
+	}
+	setCount := func(k string, n int) {
+		switch {
+		case n < 0:
+			q.Set(k, "0")
+		case n > 0:
+			q.Set(k, strconv.Itoa(n))
+		}
+	}
+	setCount("retries", c.Retries)
+	if c.Insecure {
+		q.Set("insecure", "true")
+	}
+	setCount("insert_concurrency", c.InsertConcurrency)
+	setCount("insert_chunk_size", c.InsertChunkSize)
+	setCount("write_concurrency", c.WriteConcurrency)
+	setCount("plan_cache_size", c.PlanCacheSize)
+	if c.UserAgent != "" {
+		q.Set("user_agent", c.UserAgent)
+	}
+	if len(q) == 0 {
+		return c.Endpoint
+	}
+	// Stable order: the known options' order.
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	rank := map[string]int{}
+	for i, k := range dsnOptions {
+		rank[k] = i
+	}
+	sort.Slice(keys, func(i, j int) bool { return rank[keys[i]] < rank[keys[j]] })
+	var b strings.Builder
+	b.WriteString(c.Endpoint)
+	for i, k := range keys {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(q.Get(k)))
+	}
+	return b.String()
+}
+
+// String renders the DSN with token=REDACTED when a token is set.
+func (c Config) String() string {
+	s := c.FormatDSN()
+	if c.Token != "" {
+		sep := "?"
+		if strings.Contains(s, "?") {
+			sep = "&"
+		}
+		s += sep + "token=REDACTED"
+	}
+	return s
+}
+
+// GoString keeps %#v from printing secrets.
+func (c Config) GoString() string { return "astrasql.Config(" + c.String() + ")" }
+
+// Format makes every fmt verb print the redacted form.
+func (c Config) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, c.GoString())
+		return
+	}
+	fmt.Fprint(f, c.String())
+}
+
+// LogValue makes slog print the redacted form.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// options converts the Config to dataapi client options, reading the
+// token from the environment when the Config has none.
+func (c Config) options() (dataapi.Options, error) {
+	if err := c.validate(); err != nil {
+		return dataapi.Options{}, err
+	}
+	tok := c.Token
+	if tok == "" {
+		tok = os.Getenv(TokenEnv)
+	}
+	if tok == "" {
+		return dataapi.Options{}, errors.New("astrasql: no token: give token= in the DSN, Config.Token, or set " + TokenEnv)
+	}
+	o := dataapi.Options{
+		Endpoint: c.Endpoint, Token: tok, Keyspace: c.keyspace(), Environment: strings.ToLower(c.Environment),
+		HTTPClient: c.HTTPClient, Timeout: c.Timeout, Retries: c.Retries, EmbeddingAPIKey: c.EmbeddingAPIKey,
+		UserAgent: c.UserAgent, InsertChunkSize: c.InsertChunkSize, InsertConcurrency: c.InsertConcurrency,
+	}
+	switch {
+	case c.Logger != nil && c.Hook != nil:
+		o.Hook = multiHook{dataapi.SlogHook(c.Logger), c.Hook}
+	case c.Logger != nil:
+		o.Hook = dataapi.SlogHook(c.Logger)
+	default:
+		o.Hook = c.Hook
+	}
+	return o, nil
+}
+
+func (c Config) keyspace() string {
+	if c.Keyspace == "" {
+		return DefaultKeyspace
+	}
+	return c.Keyspace
+}
+
+// multiHook sends every event to two hooks.
+type multiHook [2]dataapi.Hook
+
+func (m multiHook) CommandStart(ctx context.Context, ev *dataapi.StartEvent) context.Context {
+	ctx = m[0].CommandStart(ctx, ev)
+	return m[1].CommandStart(ctx, ev)
+}
+
+func (m multiHook) CommandEnd(ctx context.Context, ev *dataapi.EndEvent) {
+	m[0].CommandEnd(ctx, ev)
+	m[1].CommandEnd(ctx, ev)
+}

@@ -1,0 +1,100 @@
+package astrasql
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/astrasql/astrasql/dataapi"
+	"github.com/astrasql/astrasql/planner"
+)
+
+// APIError is an error object of a Data API response: errors.As(err, &e)
+// with e *astrasql.APIError gives the server's ErrorCode, Scope, Message.
+type APIError = dataapi.APIError
+
+// Errors of the SQL layer, for errors.As.
+type (
+	// SyntaxError locates a statement that could not be read (line, column).
+	SyntaxError = planner.SyntaxError
+	// UnsupportedError names a construct the driver cannot run.
+	UnsupportedError = planner.UnsupportedError
+	// ArgumentError names the placeholder (and column) of a bad argument.
+	ArgumentError = planner.ArgumentError
+	// UnknownTableError says a table does not exist.
+	UnknownTableError = planner.UnknownTableError
+	// PartialWriteError reports a per-row UPDATE/DELETE that stopped after
+	// Done rows.
+	PartialWriteError = planner.PartialWriteError
+)
+
+// ErrRowsAffectedUnknown is returned by Result.RowsAffected for statements
+// after which the server does not say how many rows changed: DELETE of a
+// whole partition, a clustering range or the whole table, and TRUNCATE.
+var ErrRowsAffectedUnknown = errors.New("astrasql: rows affected unknown: the Data API does not count rows deleted by deleteMany")
+
+// ErrNoLastInsertID is returned by Result.LastInsertId: tables have no
+// generated keys.
+var ErrNoLastInsertID = errors.New("astrasql: LastInsertId is not supported: Data API tables have no generated keys")
+
+// ErrTxNotSupported is returned by BeginTx.
+var ErrTxNotSupported = errors.New("astrasql: transactions are not supported: the Data API has none (each statement is applied on its own)")
+
+// InsertRow is the outcome of one row of a multi-row INSERT.
+type InsertRow struct {
+	// Row is the 1-based position of the row in the VALUES list.
+	Row int
+	// Status is "inserted", "failed" (not written), "unknown" (may or may
+	// not be written: the request failed in flight) or "not attempted".
+	Status string
+	// Err says why for rows not inserted.
+	Err error
+}
+
+// InsertError is returned when some rows of an INSERT were not confirmed
+// written. Rows lists every row of the statement in order; Written counts
+// those inserted. errors.As(err, &*APIError) finds the server's errors.
+type InsertError struct {
+	Keyspace, Table string
+	Written         int64
+	Rows            []InsertRow
+	Err             error
+}
+
+func (e *InsertError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "astrasql: INSERT into %s.%s wrote %d of %d rows", e.Keyspace, e.Table, e.Written, len(e.Rows))
+	shown := 0
+	for _, r := range e.Rows {
+		if r.Status == "inserted" {
+			continue
+		}
+		if shown == 10 {
+			b.WriteString("; ...")
+			break
+		}
+		if shown == 0 {
+			b.WriteString("; not written:")
+		}
+		fmt.Fprintf(&b, " row %d (%s", r.Row, r.Status)
+		if r.Err != nil {
+			fmt.Fprintf(&b, ": %v", r.Err)
+		}
+		b.WriteString(")")
+		shown++
+	}
+	return b.String()
+}
+
+func (e *InsertError) Unwrap() error { return e.Err }
+
+func insertError(ks, table string, res *dataapi.InsertManyResult, err error) error {
+	e := &InsertError{Keyspace: ks, Table: table, Err: err}
+	for i, r := range res.Rows {
+		e.Rows = append(e.Rows, InsertRow{Row: i + 1, Status: r.Status.String(), Err: r.Err})
+		if r.Status == dataapi.RowInserted {
+			e.Written++
+		}
+	}
+	return e
+}

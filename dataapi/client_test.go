@@ -318,3 +318,51 @@ func TestWarningsReturned(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+func TestRouting(t *testing.T) {
+	tests := []struct {
+		keyspace, table, command string
+		wantPath                 string
+	}{
+		{"", "", "findKeyspaces", "/api/json/v1"},
+		{"ks2", "", "createKeyspace", "/api/json/v1"},
+		{"", "", "listTables", "/api/json/v1/ks"},
+		{"other", "", "createTable", "/api/json/v1/other"},
+		{"", "t", "find", "/api/json/v1/ks/t"},
+		{"other", "t x", "find", "/api/json/v1/other/t%20x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.command+tt.wantPath, func(t *testing.T) {
+			var path, command string
+			var body []byte
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, fr *fakeReq) {
+				path, command, body = r.URL.EscapedPath(), fr.Command, fr.Body
+				writeJSON(w, 200, `{"status":{"ok":1}}`)
+			})
+			c := newClient(t, f.URL, func(o *dataapi.Options) { o.Environment = "astra" })
+			resp, err := c.Do(context.Background(), tt.keyspace, tt.table, tt.command, []byte(`{"x":1}`))
+			if err != nil || string(resp.Status) != `{"ok":1}` {
+				t.Fatal(err, resp)
+			}
+			if path != tt.wantPath || command != tt.command || string(body) != `{"x":1}` {
+				t.Fatalf("%s %s %s", path, command, body)
+			}
+		})
+	}
+	c := newClient(t, "http://127.0.0.1:1")
+	if _, err := c.Do(context.Background(), "", "", "find", []byte(`[1]`)); err == nil {
+		t.Fatal("array body accepted")
+	}
+}
+
+func TestHasCode(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, fr *fakeReq) {
+		writeJSON(w, 200, `{"errors":[{"errorCode":"A","message":"a"},{"errorCode":"B","message":"b"}]}`)
+	})
+	c := newClient(t, f.URL)
+	_, err := c.FindOne(context.Background(), dataapi.FindOneRequest{Table: "t"})
+	wrapped := fmt.Errorf("driver: %w", err)
+	if !dataapi.HasCode(wrapped, "A") || !dataapi.HasCode(wrapped, "B") || dataapi.HasCode(wrapped, "C") || dataapi.HasCode(nil, "A") {
+		t.Fatal(err)
+	}
+}

@@ -1,6 +1,7 @@
 package dataapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,14 @@ type call struct {
 	finish func(env *envelope) error
 	// rows reports rows for the Hook after a successful attempt.
 	rows func(env *envelope) int
+	// schemas, if set, remembers the last projectionSchema decoded, as
+	// every page of a scan repeats the same one.
+	schemas *schemaCache
+}
+
+type schemaCache struct {
+	raw  []byte
+	cols []typesmap.Column
 }
 
 // envelope is a decoded response: status kept raw (small) with the parts
@@ -44,7 +53,8 @@ type envelope struct {
 	hasProjection    bool
 	// soft is an error found while streaming data that still lets the rest
 	// of the envelope be read (schema changes), reported after it.
-	soft error
+	soft    error
+	schemas *schemaCache
 }
 
 // statusCommon is what every command may find in status.
@@ -61,11 +71,21 @@ func (env *envelope) setStatus(v jsontext.Value) error {
 	}
 	env.warnings = append(env.warnings, s.Warnings...)
 	if len(s.ProjectionSchema) > 0 && string(s.ProjectionSchema) != "null" {
+		if c := env.schemas; c != nil && c.cols != nil && bytes.Equal(c.raw, s.ProjectionSchema) {
+			env.projectionSchema, env.hasProjection = c.cols, true
+			return nil
+		}
 		cols, err := typesmap.DecodeColumns(s.ProjectionSchema)
 		if err != nil {
 			return fmt.Errorf("status.projectionSchema: %w", err)
 		}
+		if cols == nil {
+			cols = []typesmap.Column{}
+		}
 		env.projectionSchema, env.hasProjection = cols, true
+		if c := env.schemas; c != nil {
+			c.raw, c.cols = append(c.raw[:0], s.ProjectionSchema...), cols
+		}
 	}
 	return nil
 }
@@ -107,7 +127,7 @@ func transientAPIErrors(errs []*APIError) bool {
 // can read partial results.
 func (c *Client) exec(ctx context.Context, cl *call) (*envelope, error) {
 	for attempt := 1; ; attempt++ {
-		env, err, retry, wait := c.attempt(ctx, cl, attempt)
+		env, retry, wait, err := c.attempt(ctx, cl, attempt)
 		if err == nil || !retry {
 			return env, err
 		}
@@ -118,7 +138,7 @@ func (c *Client) exec(ctx context.Context, cl *call) (*envelope, error) {
 }
 
 // attempt sends the call once. retry says whether to send it again, after wait.
-func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, err error, retry bool, wait time.Duration) {
+func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, retry bool, wait time.Duration, err error) {
 	start := time.Now()
 	hctx := ctx
 	var sev *StartEvent
@@ -135,7 +155,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, e
 	defer cancel()
 
 	status := 0
-	env, err, retry, wait = c.roundTrip(ctx, actx, cl, n)
+	env, retry, wait, err = c.roundTrip(ctx, actx, cl, n)
 	if env != nil {
 		status = env.httpStatus
 	}
@@ -162,7 +182,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, e
 		}
 		c.hook.CommandEnd(hctx, ev)
 	}
-	return env, err, retry, wait
+	return env, retry, wait, err
 }
 
 func setAttempts(err error, n int) {
@@ -180,25 +200,25 @@ func setAttempts(err error, n int) {
 }
 
 // roundTrip posts the request and reads the response within actx.
-func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *envelope, err error, retry bool, wait time.Duration) {
+func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *envelope, retry bool, wait time.Duration, err error) {
 	req, err := c.newRequest(actx, cl.url, cl.body)
 	if err != nil {
-		return nil, err, false, 0
+		return nil, false, 0, err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.failure(ctx, actx, cl, err, 0, nil), (cl.repeatable && retryableTransport(err)) || notSent(err), 0
+		return nil, (cl.repeatable && retryableTransport(err)) || notSent(err), 0, c.failure(ctx, actx, cl, err, 0, nil)
 	}
 	defer func() {
 		// Drain a little so the connection can be reused, then close.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		resp.Body.Close()
 	}()
-	env = &envelope{httpStatus: resp.StatusCode}
+	env = &envelope{httpStatus: resp.StatusCode, schemas: cl.schemas}
 	br := &bodyReader{r: resp.Body, limit: c.maxBody}
 	if resp.StatusCode != http.StatusOK {
-		return env, c.httpFailure(ctx, actx, cl, resp, br, env), cl.repeatable && retryableStatus(resp.StatusCode),
-			parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		return env, cl.repeatable && retryableStatus(resp.StatusCode),
+			parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), c.httpFailure(ctx, actx, cl, resp, br, env)
 	}
 	dec := getDecoder(br)
 	derr := decodeEnvelope(dec, cl, env)
@@ -209,21 +229,21 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 		var be *BadResponseError
 		var te *TransportError
 		retryable := errors.As(err, &te) || (errors.As(err, &be) && errors.Is(be.Err, io.ErrUnexpectedEOF))
-		return env, err, cl.repeatable && retryable, 0
+		return env, cl.repeatable && retryable, 0, err
 	}
 	if len(env.errors) > 0 {
-		return env, &ResponseError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table,
-			HTTPStatus: env.httpStatus, Errors: env.errors, Warnings: env.warnings}, cl.repeatable && transientAPIErrors(env.errors), 0
+		return env, cl.repeatable && transientAPIErrors(env.errors), 0, &ResponseError{Command: cl.Command, Keyspace: cl.Keyspace,
+			Table: cl.Table, HTTPStatus: env.httpStatus, Errors: env.errors, Warnings: env.warnings}
 	}
 	if cl.finish != nil {
 		if err := cl.finish(env); err != nil {
-			return env, err, false, 0
+			return env, false, 0, err
 		}
 	}
 	if env.soft != nil {
-		return env, env.soft, false, 0
+		return env, false, 0, env.soft
 	}
-	return env, nil, false, 0
+	return env, false, 0, nil
 }
 
 // failure turns an error of sending or reading into the error to report:

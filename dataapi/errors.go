@@ -293,3 +293,24 @@ func (e *BadResponseError) Error() string {
 }
 
 func (e *BadResponseError) Unwrap() error { return e.Err }
+
+// HasCode reports whether err carries an *APIError with the given error
+// code anywhere in its chain (errors.As finds only the first one).
+func HasCode(err error, code string) bool {
+	switch e := err.(type) {
+	case nil:
+		return false
+	case *APIError:
+		return e.ErrorCode == code
+	case interface{ Unwrap() []error }:
+		for _, u := range e.Unwrap() {
+			if HasCode(u, code) {
+				return true
+			}
+		}
+		return false
+	case interface{ Unwrap() error }:
+		return HasCode(e.Unwrap(), code)
+	}
+	return false
+}

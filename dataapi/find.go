@@ -182,8 +182,8 @@ type pageReader struct {
 	vals     []any
 	rows     int
 	raw      jsontext.Value // documents kept until projectionSchema is known
-	rawOne   bool
 	one      bool
+	schemas  schemaCache
 }
 
 func (pr *pageReader) decoder(cols []typesmap.Column) *typesmap.RowDecoder {
@@ -436,6 +436,7 @@ func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*
 	}
 	cl := c.newCall(command, pr.req.Keyspace, pr.req.Table, body)
 	cl.data = pr.data
+	cl.schemas = &pr.schemas
 	cl.finish = func(env *envelope) error { return pr.finish(cl, env) }
 	cl.rows = func(*envelope) int { return pr.rows }
 	env, err := c.exec(ctx, cl)

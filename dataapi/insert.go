@@ -324,8 +324,10 @@ func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, e
 		all = false
 	default:
 		// Per-row outcome not reported: do not guess.
-		var e error = rerr
-		if e == nil {
+		var e error
+		if rerr != nil {
+			e = rerr
+		} else {
 			e = badStatus(cl.Command, cl.Keyspace, cl.Table, fmt.Errorf("%d documentResponses and %d insertedIds for %d rows",
 				len(st.DocumentResponses), len(st.InsertedIDs), len(rows)))
 		}

@@ -1,0 +1,715 @@
+package planner
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"strings"
+
+	"github.com/astrasql/astrasql/typesmap"
+	"github.com/xwb1989/sqlparser"
+)
+
+// GROUP BY and aggregates over streamed rows: COUNT(*), COUNT(x),
+// COUNT(DISTINCT x), SUM, AVG, MIN, MAX (each also with DISTINCT), then
+// HAVING. Memory holds one state per group (plus the distinct values of
+// DISTINCT aggregates), within the memory budget.
+//
+// Results (README material): COUNT is an int64. SUM of integers is exact:
+// int64, promoted to *big.Int on overflow; SUM of decimals is an exact
+// decimal string; SUM of floats a float64. AVG is a float64, except over
+// decimals (an exact decimal string, rounded to 20 fractional digits when
+// it does not terminate). MIN and MAX keep the column's type. Over no rows
+// COUNT is 0 and the others NULL; without GROUP BY there is always one row.
+// Groups come out in order of first appearance (use ORDER BY to order them).
+
+// aggSpec is one aggregate call.
+type aggSpec struct {
+	fn       string // count, sum, avg, min, max
+	star     bool   // COUNT(*)
+	distinct bool
+	arg      Expr
+	key      string // canonical text, to match the same call elsewhere
+	k        vkind
+	typ      typesmap.Type
+}
+
+type aggregateOp struct {
+	groupBy  []Expr
+	groupTxt []string
+	aggs     []*aggSpec
+	out      []Expr // select list over [group keys..., aggregates...]
+	having   Expr
+	names    []string
+	budget   int64
+	global   bool // no GROUP BY: exactly one output row
+}
+
+// newAggregateOp plans GROUP BY / aggregate functions / HAVING of sel over
+// input rows whose columns are named input; see newAggregateOpTyped.
+func newAggregateOp(sel *sqlparser.Select, input []string) (RowOp, []ResultColumn, error) {
+	cols := make([]typesmap.Column, len(input))
+	for i, n := range input {
+		cols[i].Name = n
+	}
+	return newAggregateOpTyped(sel, cols)
+}
+
+// newAggregateOpTyped plans GROUP BY, aggregates and HAVING of sel over
+// input rows with the given columns (types make SUM/MIN/MAX of decimal
+// columns exact; Kind "" when unknown). Bind variables (:_p1, :_l1) are
+// resolved from the Binding at Open. The output columns are sel's select
+// list in order, aliases applied; ORDER BY, DISTINCT and LIMIT run after.
+func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp, []ResultColumn, error) {
+	in := &exprCompiler{}
+	for _, c := range input {
+		in.names = append(in.names, c.Name)
+		in.kinds = append(in.kinds, kindOfType(c.Type))
+	}
+	op := &aggregateOp{budget: DefaultMemoryBudget, global: len(sel.GroupBy) == 0}
+
+	// Select items, with aliases for GROUP BY / HAVING references.
+	type item struct {
+		expr  sqlparser.Expr
+		alias string
+	}
+	var items []item
+	for _, se := range sel.SelectExprs {
+		switch x := se.(type) {
+		case *sqlparser.AliasedExpr:
+			items = append(items, item{x.Expr, x.As.String()})
+		case *sqlparser.StarExpr:
+			return nil, nil, fmt.Errorf("astrasql: SELECT * cannot be used with GROUP BY or aggregates: list the grouped columns")
+		default:
+			return nil, nil, fmt.Errorf("astrasql: unsupported select item %s", sqlparser.String(se))
+		}
+	}
+	aliasExpr := func(e sqlparser.Expr) sqlparser.Expr {
+		if cn, ok := e.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
+			n := cn.Name.String()
+			if _, isCol := findName(in.names, n); !isCol {
+				for _, it := range items {
+					if it.alias != "" && strings.EqualFold(it.alias, n) {
+						return it.expr
+					}
+				}
+			}
+		}
+		return e
+	}
+
+	// Group keys: expressions, select aliases or 1-based positions.
+	var groupExprs []sqlparser.Expr
+	for _, g := range sel.GroupBy {
+		if v, ok := g.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
+			var n int
+			fmt.Sscan(string(v.Val), &n)
+			if n < 1 || n > len(items) {
+				return nil, nil, fmt.Errorf("astrasql: GROUP BY position %d is not in the select list (1 to %d)", n, len(items))
+			}
+			g = items[n-1].expr
+		}
+		g = aliasExpr(g)
+		if exprHasAggregate(g) {
+			return nil, nil, fmt.Errorf("astrasql: GROUP BY cannot use an aggregate (%s)", sqlparser.String(g))
+		}
+		e, err := in.compile(g)
+		if err != nil {
+			return nil, nil, err
+		}
+		groupExprs = append(groupExprs, g)
+		op.groupBy = append(op.groupBy, e)
+		op.groupTxt = append(op.groupTxt, canon(g))
+	}
+
+	// Aggregates in the select list and HAVING.
+	collect := func(e sqlparser.Expr) error {
+		var ferr error
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			f, ok := n.(*sqlparser.FuncExpr)
+			if !ok || !aggregateNames[f.Name.Lowered()] {
+				return true, nil
+			}
+			key := canon(f)
+			for _, a := range op.aggs {
+				if a.key == key {
+					return false, nil
+				}
+			}
+			a, err := compileAgg(in, f, input)
+			if err != nil {
+				ferr = err
+				return false, nil
+			}
+			a.key = key
+			op.aggs = append(op.aggs, a)
+			return false, nil
+		}, e)
+		return ferr
+	}
+	for _, it := range items {
+		if err := collect(it.expr); err != nil {
+			return nil, nil, err
+		}
+	}
+	var havingExpr sqlparser.Expr
+	if sel.Having != nil {
+		havingExpr = sel.Having.Expr
+		if err := collect(havingExpr); err != nil {
+			return nil, nil, err
+		}
+	}
+
+	// The output side sees [group keys..., aggregates...].
+	post := &exprCompiler{}
+	for i, g := range groupExprs {
+		post.names = append(post.names, "group:"+sqlparser.String(g))
+		post.kinds = append(post.kinds, kindOf(op.groupBy[i]))
+	}
+	for _, a := range op.aggs {
+		post.names = append(post.names, "agg:"+a.key)
+		post.kinds = append(post.kinds, a.resultKind())
+	}
+	post.ref = func(e sqlparser.Expr) (int, bool) {
+		key := canon(e)
+		for i, t := range op.groupTxt {
+			if t == key {
+				return i, true
+			}
+		}
+		// A bare column matches a group key on that column by name.
+		if cn, ok := e.(*sqlparser.ColName); ok {
+			for i, g := range groupExprs {
+				if gc, ok := g.(*sqlparser.ColName); ok && strings.EqualFold(gc.Name.String(), cn.Name.String()) {
+					return i, true
+				}
+			}
+		}
+		if f, ok := e.(*sqlparser.FuncExpr); ok && aggregateNames[f.Name.Lowered()] {
+			for j, a := range op.aggs {
+				if a.key == key {
+					return len(groupExprs) + j, true
+				}
+			}
+		}
+		return 0, false
+	}
+	compileOut := func(e sqlparser.Expr) (Expr, error) {
+		x, err := post.compile(e)
+		if err != nil {
+			var ee *ExprError
+			if asExprErr(err, &ee) && strings.HasPrefix(ee.Msg, "unknown column") {
+				return nil, fmt.Errorf("astrasql: %s must appear in GROUP BY or inside an aggregate function", sqlparser.String(e))
+			}
+		}
+		return x, err
+	}
+	var cols []ResultColumn
+	for _, it := range items {
+		x, err := compileOut(it.expr)
+		if err != nil {
+			if strings.Contains(err.Error(), "must appear in GROUP BY") {
+				return nil, nil, fmt.Errorf("astrasql: %s must appear in GROUP BY or inside an aggregate function", sqlparser.String(it.expr))
+			}
+			return nil, nil, err
+		}
+		op.out = append(op.out, x)
+		name := it.alias
+		if name == "" {
+			name = sqlparser.String(it.expr)
+			if cn, ok := it.expr.(*sqlparser.ColName); ok {
+				name = cn.Name.String()
+			}
+		}
+		op.names = append(op.names, name)
+		rc := ResultColumn{Name: name, Nullable: true}
+		if c, ok := x.(*colExpr); ok {
+			if c.idx < len(groupExprs) {
+				if gc, ok := op.groupBy[c.idx].(*colExpr); ok && gc.idx < len(input) {
+					rc.Type = input[gc.idx].Type
+				}
+			} else {
+				a := op.aggs[c.idx-len(groupExprs)]
+				rc.Type = a.resultType()
+				rc.Nullable = a.fn != "count"
+			}
+		}
+		cols = append(cols, rc)
+	}
+	if havingExpr != nil {
+		// HAVING may name select aliases.
+		post.subst = func(e sqlparser.Expr) (sqlparser.Expr, bool) {
+			if post.refOK(e) {
+				return nil, false
+			}
+			r := aliasExpr(e)
+			return r, r != e
+		}
+		x, err := compileOut(havingExpr)
+		post.subst = nil
+		if err != nil {
+			return nil, nil, err
+		}
+		op.having = x
+	}
+	return op, cols, nil
+}
+
+func (c *exprCompiler) refOK(e sqlparser.Expr) bool {
+	if c.ref == nil {
+		return false
+	}
+	_, ok := c.ref(e)
+	return ok
+}
+
+func asExprErr(err error, target **ExprError) bool {
+	e, ok := err.(*ExprError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func findName(names []string, n string) (int, bool) {
+	for i, x := range names {
+		if strings.EqualFold(x, n) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// canon is an expression's text for matching (case of names folded).
+func canon(e sqlparser.SQLNode) string { return strings.ToLower(sqlparser.String(e)) }
+
+func exprHasAggregate(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if f, ok := n.(*sqlparser.FuncExpr); ok && aggregateNames[f.Name.Lowered()] {
+			found = true
+			return false, nil
+		}
+		return true, nil
+	}, e)
+	return found
+}
+
+func compileAgg(in *exprCompiler, f *sqlparser.FuncExpr, input []typesmap.Column) (*aggSpec, error) {
+	a := &aggSpec{fn: f.Name.Lowered(), distinct: f.Distinct}
+	if len(f.Exprs) != 1 {
+		return nil, fmt.Errorf("astrasql: %s() takes one argument", strings.ToUpper(a.fn))
+	}
+	switch x := f.Exprs[0].(type) {
+	case *sqlparser.StarExpr:
+		if a.fn != "count" || f.Distinct {
+			return nil, fmt.Errorf("astrasql: %s(*) is not valid: only COUNT(*)", strings.ToUpper(a.fn))
+		}
+		a.star = true
+		return a, nil
+	case *sqlparser.AliasedExpr:
+		if exprHasAggregate(x.Expr) {
+			return nil, fmt.Errorf("astrasql: aggregates cannot be nested (%s)", sqlparser.String(f))
+		}
+		e, err := in.compile(x.Expr)
+		if err != nil {
+			return nil, err
+		}
+		a.arg = e
+		a.k = kindOf(e)
+		if c, ok := e.(*colExpr); ok && c.idx < len(input) {
+			a.typ = input[c.idx].Type
+		}
+	}
+	return a, nil
+}
+
+func (a *aggSpec) resultKind() vkind {
+	switch a.fn {
+	case "count":
+		return kInt
+	case "avg":
+		if a.k == kDecimal {
+			return kDecimal
+		}
+		return kFloat
+	case "sum":
+		if a.k == kInt {
+			return kVarint // may overflow int64
+		}
+	}
+	return a.k
+}
+
+func (a *aggSpec) resultType() typesmap.Type {
+	switch a.fn {
+	case "count":
+		return typesmap.Of("bigint")
+	case "avg":
+		if a.k == kDecimal {
+			return typesmap.Of("decimal")
+		}
+		return typesmap.Of("double")
+	case "sum":
+		switch a.k {
+		case kInt, kVarint:
+			return typesmap.Of("varint")
+		case kFloat:
+			return typesmap.Of("double")
+		case kDecimal:
+			return typesmap.Of("decimal")
+		}
+		return typesmap.Type{}
+	}
+	return a.typ
+}
+
+func (o *aggregateOp) Explain() (string, string) {
+	var parts []string
+	for _, a := range o.aggs {
+		parts = append(parts, strings.ToUpper(a.key[:len(a.fn)])+a.key[len(a.fn):])
+	}
+	d := strings.Join(parts, ", ")
+	if len(o.groupTxt) > 0 {
+		d += " GROUP BY " + strings.Join(o.groupTxt, ", ")
+	}
+	if o.having != nil {
+		d += " HAVING ..."
+	}
+	d = strings.TrimSpace(d)
+	return "aggregate", d + fmt.Sprintf(" (one state per group, budget %d MiB); client-side: the Data API has no aggregation or GROUP BY", o.budget>>20)
+}
+
+func (o *aggregateOp) Open(in RowIter, b *Binding) (RowIter, error) {
+	it := &aggIter{op: o, in: in}
+	var err error
+	for _, g := range o.groupBy {
+		x, err := bindBinding(g, b)
+		if err != nil {
+			return nil, err
+		}
+		it.groupBy = append(it.groupBy, x)
+	}
+	for _, a := range o.aggs {
+		x, err := bindBinding(a.arg, b)
+		if err != nil {
+			return nil, err
+		}
+		it.args = append(it.args, x)
+	}
+	for _, e := range o.out {
+		x, err := bindBinding(e, b)
+		if err != nil {
+			return nil, err
+		}
+		it.out = append(it.out, x)
+	}
+	if it.having, err = bindBinding(o.having, b); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+type group struct {
+	keys   Row
+	states []aggState
+}
+
+type aggIter struct {
+	op      *aggregateOp
+	in      RowIter
+	groupBy []Expr
+	args    []Expr
+	out     []Expr
+	having  Expr
+
+	groups []*group
+	pos    int
+	done   bool
+	err    error
+}
+
+func (it *aggIter) newGroup(keys Row) *group {
+	g := &group{keys: keys, states: make([]aggState, len(it.op.aggs))}
+	for i, a := range it.op.aggs {
+		g.states[i] = aggState{spec: a}
+		if a.distinct {
+			g.states[i].seen = map[string]struct{}{}
+		}
+	}
+	return g
+}
+
+func (it *aggIter) fill() error {
+	defer it.in.Close()
+	index := map[string]*group{}
+	var single *group
+	if len(it.groupBy) == 0 {
+		single = it.newGroup(nil)
+		it.groups = []*group{single}
+	}
+	var key []byte
+	var used int64
+	vals := make([]any, len(it.args))
+	var nrows int64
+	for {
+		r, err := it.in.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		nrows++
+		g := single
+		if g == nil {
+			keys := make(Row, len(it.groupBy))
+			for i, e := range it.groupBy {
+				if keys[i], err = e.Eval(r); err != nil {
+					return err
+				}
+			}
+			key = appendRowKey(key[:0], keys)
+			g = index[string(key)]
+			if g == nil {
+				g = it.newGroup(keys)
+				index[string(key)] = g
+				it.groups = append(it.groups, g)
+				used += approxRowSize(keys) + int64(len(key)) + 64*int64(len(it.args)+1)
+			}
+		}
+		for i, a := range it.args {
+			if a == nil {
+				vals[i] = nil
+				continue
+			}
+			if vals[i], err = a.Eval(r); err != nil {
+				return err
+			}
+		}
+		for i := range g.states {
+			n, err := g.states[i].add(vals[i])
+			if err != nil {
+				return err
+			}
+			used += n
+		}
+		if used > it.op.budget {
+			return &MemoryBudgetError{Step: "GROUP BY", Budget: it.op.budget, Rows: nrows,
+				Hint: "group by fewer distinct values, narrow the WHERE clause, or aggregate in several queries"}
+		}
+	}
+	return nil
+}
+
+func (it *aggIter) Next() (Row, error) {
+	if it.err != nil {
+		return nil, it.err
+	}
+	if !it.done {
+		it.done = true
+		if err := it.fill(); err != nil {
+			it.err, it.groups = err, nil
+			return nil, err
+		}
+	}
+	for it.pos < len(it.groups) {
+		g := it.groups[it.pos]
+		it.pos++
+		post := make(Row, 0, len(g.keys)+len(g.states))
+		post = append(post, g.keys...)
+		for i := range g.states {
+			v, err := g.states[i].result()
+			if err != nil {
+				return nil, err
+			}
+			post = append(post, v)
+		}
+		if it.having != nil {
+			ok, err := Truth(it.having, post)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		out := make(Row, len(it.out))
+		for i, e := range it.out {
+			v, err := e.Eval(post)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	return nil, io.EOF
+}
+
+func (it *aggIter) Close() error {
+	it.groups = nil
+	it.done = true
+	if it.err == nil {
+		it.err = io.EOF
+	}
+	return it.in.Close()
+}
+
+// aggState accumulates one aggregate of one group.
+type aggState struct {
+	spec  *aggSpec
+	count int64
+	// sums: int64 until overflow, then big; rat for decimals; float.
+	i      int64
+	big    *big.Int
+	rat    *big.Rat
+	f      float64
+	class  numClass // widest class seen
+	minmax any
+	seen   map[string]struct{}
+}
+
+// add folds v in and returns the bytes of memory it retained.
+func (s *aggState) add(v any) (int64, error) {
+	a := s.spec
+	if a.star {
+		s.count++
+		return 0, nil
+	}
+	if v == nil {
+		return 0, nil
+	}
+	var grown int64
+	if a.distinct {
+		k := string(appendValueKey(nil, v))
+		if _, ok := s.seen[k]; ok {
+			return 0, nil
+		}
+		s.seen[k] = struct{}{}
+		grown = int64(len(k)) + 48
+	}
+	s.count++
+	switch a.fn {
+	case "count":
+	case "sum", "avg":
+		if err := s.addNum(v); err != nil {
+			return 0, err
+		}
+	case "min", "max":
+		if s.minmax == nil {
+			s.minmax = v
+			return grown + approxSize(v), nil
+		}
+		c, err := compareValues(v, s.minmax, a.k)
+		if err != nil {
+			return 0, fmt.Errorf("astrasql: %s: %w", strings.ToUpper(a.fn), err)
+		}
+		if a.fn == "min" && c < 0 || a.fn == "max" && c > 0 {
+			s.minmax = v
+		}
+	}
+	return grown, nil
+}
+
+func (s *aggState) addNum(v any) error {
+	x, c := classify(v, kDecimal)
+	if c == ncNone {
+		return fmt.Errorf("astrasql: %s needs numbers, not %s", strings.ToUpper(s.spec.fn), typeName(v))
+	}
+	if c > s.class {
+		s.promote(c)
+	}
+	switch s.class {
+	case ncInt:
+		n := x.(int64)
+		if r := s.i + n; (r > s.i) == (n > 0) {
+			s.i = r
+			return nil
+		}
+		s.promote(ncBig)
+		s.big.Add(s.big, big.NewInt(n))
+	case ncBig:
+		s.big.Add(s.big, toBig(x))
+	case ncDec:
+		s.rat.Add(s.rat, toRatNum(x))
+	case ncFloat:
+		s.f += toFloatNum(x)
+	}
+	return nil
+}
+
+// promote widens the running sum to class c.
+func (s *aggState) promote(c numClass) {
+	if c <= s.class {
+		return
+	}
+	var cur any
+	switch s.class {
+	case ncNone:
+		cur = int64(0)
+	case ncInt:
+		cur = s.i
+	case ncBig:
+		cur = s.big
+	case ncDec:
+		cur = s.rat
+	}
+	switch c {
+	case ncInt:
+		s.i = 0
+	case ncBig:
+		s.big = new(big.Int).Set(toBig(cur))
+	case ncDec:
+		s.rat = new(big.Rat).Set(toRatNum(cur))
+	case ncFloat:
+		if cur != nil {
+			s.f = toFloatNum(cur)
+		}
+	}
+	s.class = c
+}
+
+func (s *aggState) result() (any, error) {
+	a := s.spec
+	switch a.fn {
+	case "count":
+		return s.count, nil
+	case "min", "max":
+		return s.minmax, nil
+	}
+	if s.count == 0 {
+		return nil, nil
+	}
+	var sum any
+	switch s.class {
+	case ncInt:
+		sum = s.i
+	case ncBig:
+		sum = normBig(new(big.Int).Set(s.big))
+	case ncDec:
+		sum = new(big.Rat).Set(s.rat)
+	case ncFloat:
+		sum = s.f
+	}
+	if a.fn == "sum" {
+		if r, ok := sum.(*big.Rat); ok {
+			return formatRat(r), nil
+		}
+		return sum, nil
+	}
+	// avg
+	switch x := sum.(type) {
+	case *big.Rat:
+		return formatRat(new(big.Rat).Quo(x, new(big.Rat).SetInt64(s.count))), nil
+	case float64:
+		return x / float64(s.count), nil
+	case int64:
+		return float64(x) / float64(s.count), nil
+	case *big.Int:
+		q, _ := new(big.Rat).SetFrac(x, big.NewInt(s.count)).Float64()
+		return q, nil
+	}
+	return math.NaN(), nil
+}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -158,8 +157,6 @@ type Client struct {
 	concurrency int
 	maxBody     int64
 	environment string
-
-	closeOnce sync.Once
 }
 
 // New validates the options and returns a Client.
@@ -298,14 +295,13 @@ func (c *Client) GoString() string { return c.String() }
 // Format prints String for every verb, so the token never prints.
 func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
 
-// Close releases idle connections of the client's own transport. It is
-// optional; a supplied Options.HTTPClient is left alone.
+// Close releases the idle connections of the client's own transport (a
+// supplied Options.HTTPClient is left alone). It is optional, and the Client
+// stays usable: a later command opens new connections.
 func (c *Client) Close() error {
-	c.closeOnce.Do(func() {
-		if c.ownsHTTP {
-			c.http.CloseIdleConnections()
-		}
-	})
+	if c.ownsHTTP {
+		c.http.CloseIdleConnections()
+	}
 	return nil
 }
 
@@ -326,7 +322,7 @@ func (c *Client) url(ks, table string) string {
 }
 
 // newRequest builds the POST of one command body.
-func (c *Client) newRequest(ctx context.Context, u string, body []byte) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, u string, body []byte, repeatable bool) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("dataapi: building request: %w", err)
@@ -338,6 +334,11 @@ func (c *Client) newRequest(ctx context.Context, u string, body []byte) (*http.R
 	h["User-Agent"] = []string{c.userAgent}
 	if c.embedKey != "" {
 		h["X-Embedding-Api-Key"] = []string{c.embedKey}
+	}
+	if repeatable {
+		// Lets net/http resend the request itself when a kept-alive
+		// connection turns out closed; a nil value is not sent.
+		h["Idempotency-Key"] = nil
 	}
 	return req, nil
 }

@@ -86,6 +86,9 @@ func TestHeaders(t *testing.T) {
 	if path != "/v1/ks" {
 		t.Errorf("path %q", path)
 	}
+	if _, sent := got["Idempotency-Key"]; sent {
+		t.Errorf("Idempotency-Key sent on the wire")
+	}
 }
 
 // TestRedaction prints options, clients, errors and hook logs every way a

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -22,6 +23,9 @@ type call struct {
 	url        string
 	body       []byte // {"<command>": {...}}
 	repeatable bool
+	// begin, if set, runs before each attempt's response is decoded, to
+	// drop what an earlier attempt decoded.
+	begin func()
 	// data, if set, reads the envelope's "data" value from dec (positioned
 	// before it) in a streaming way; it runs once per attempt and must reset
 	// whatever an earlier attempt left. A nil data keeps it raw in env.data.
@@ -201,7 +205,7 @@ func setAttempts(err error, n int) {
 
 // roundTrip posts the request and reads the response within actx.
 func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *envelope, retry bool, wait time.Duration, err error) {
-	req, err := c.newRequest(actx, cl.url, cl.body)
+	req, err := c.newRequest(actx, cl.url, cl.body, cl.repeatable)
 	if err != nil {
 		return nil, false, 0, err
 	}
@@ -219,6 +223,9 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 	if resp.StatusCode != http.StatusOK {
 		return env, cl.repeatable && retryableStatus(resp.StatusCode),
 			parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), c.httpFailure(ctx, actx, cl, resp, br, env)
+	}
+	if cl.begin != nil {
+		cl.begin()
 	}
 	dec := getDecoder(br)
 	derr := decodeEnvelope(dec, cl, env)
@@ -254,6 +261,11 @@ func (c *Client) failure(ctx, actx context.Context, cl *call, err error, offset 
 	}
 	if actx.Err() != nil && errors.Is(context.Cause(actx), errClientTimeout) {
 		return &TimeoutError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Limit: c.timeout, Attempts: 1}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		// A timeout of a supplied http.Client (its Timeout field).
+		return &TimeoutError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Limit: c.http.Timeout, Attempts: 1}
 	}
 	var se *SchemaChangedError
 	if errors.As(err, &se) {

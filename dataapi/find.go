@@ -205,6 +205,11 @@ func sameOrder(a, b []typesmap.Column) bool {
 	return true
 }
 
+// begin forgets what an earlier attempt decoded.
+func (pr *pageReader) begin() {
+	pr.page, pr.vals, pr.rows, pr.raw = nil, nil, 0, nil
+}
+
 // data reads the envelope's data member: {"documents":[...],"nextPageState":...}
 // or {"document":{...}|null}.
 func (pr *pageReader) data(dec *jsontext.Decoder, env *envelope) error {
@@ -435,6 +440,7 @@ func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*
 		command = "findOne"
 	}
 	cl := c.newCall(command, pr.req.Keyspace, pr.req.Table, body)
+	cl.begin = pr.begin
 	cl.data = pr.data
 	cl.schemas = &pr.schemas
 	cl.finish = func(env *envelope) error { return pr.finish(cl, env) }

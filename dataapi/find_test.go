@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -391,4 +390,27 @@ func TestFindOne(t *testing.T) {
 	}
 }
 
-var _ atomic.Int64
+// TestFindRetryMidBody checks rows of a failed attempt are not kept.
+func TestFindRetryMidBody(t *testing.T) {
+	for _, withCols := range []bool{true, false} {
+		t.Run(fmt.Sprint("columns=", withCols), func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, fr *fakeReq) {
+				if fr.N == 1 {
+					hijackWrite(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n"+
+						`{"status":{"projectionSchema":`+schemaIDName+`},"data":{"documents":[{"id":100,"name":"x"},{"id":101,"name":"y"},`, true)
+					return
+				}
+				writeJSON(w, 200, `{"data":{"documents":[{"id":1,"name":"a"}],"nextPageState":null},"status":{"projectionSchema":`+schemaIDName+`}}`)
+			})
+			c := newClient(t, f.URL)
+			req := dataapi.FindRequest{Table: "t"}
+			if withCols {
+				req.Columns = cols(t, schemaIDName)
+			}
+			p, err := c.FindPage(context.Background(), req)
+			if err != nil || len(p.Rows) != 1 || fmt.Sprint(p.Rows[0]) != "[1 a]" || f.requests() != 2 {
+				t.Fatalf("%v %v after %d requests", err, p, f.requests())
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -20,6 +21,9 @@ import (
 // the first failure stops everything: later rows are RowNotAttempted.
 // Unordered: up to Concurrency chunks are in flight at once and every row is
 // attempted.
+//
+// A chunk the server refuses as too large (HTTP 413) is split in halves and
+// sent again.
 //
 // Retrying a whole INSERT after an error is safe: Cassandra inserts are
 // upserts, so rows written by the first try are just written again.
@@ -245,10 +249,19 @@ func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, e
 	out := res.Rows[start:end]
 
 	var rerr *ResponseError
+	var he *HTTPError
+	if errors.As(err, &he) && he.StatusCode == http.StatusRequestEntityTooLarge && end-start > 1 {
+		// Over the server's body limit (large rows): halve the chunk.
+		mid := start + (end-start)/2
+		ok := c.insertChunk(ctx, r, start, mid, res, mu)
+		if !ok && r.Ordered {
+			return false
+		}
+		return c.insertChunk(ctx, r, mid, end, res, mu) && ok
+	}
 	if err != nil && !errors.As(err, &rerr) {
 		// No usable response: HTTP failure, transport, timeout, context.
 		status := RowUnknown
-		var he *HTTPError
 		if errors.As(err, &he) && he.StatusCode >= 400 && he.StatusCode < 500 {
 			status = RowFailed // refused before execution
 		}

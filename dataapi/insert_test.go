@@ -241,3 +241,31 @@ func TestInsertOne(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 }
+
+func TestInsertManySplitsTooLargeChunks(t *testing.T) {
+	for _, ordered := range []bool{false, true} {
+		t.Run(fmt.Sprint("ordered=", ordered), func(t *testing.T) {
+			s := &insertServer{}
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, fr *fakeReq) {
+				if len(fr.Body) > 1500 { // 100 rows are about 2000 bytes, 50 about 1000
+					w.WriteHeader(http.StatusRequestEntityTooLarge)
+					return
+				}
+				s.serve(w, r, fr)
+			})
+			c := newClient(t, f.URL)
+			res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "t", Rows: makeRows(100, nil), Ordered: ordered})
+			if err != nil || res.Inserted != 100 {
+				t.Fatalf("%v %+v", err, res)
+			}
+			if fmt.Sprint(s.chunks) != "[50 50]" || f.requests() != 3 {
+				t.Fatalf("chunks %v after %d requests", s.chunks, f.requests())
+			}
+			for i, row := range res.Rows {
+				if fmt.Sprint(row.PrimaryKey) != fmt.Sprintf("[%d]", i) {
+					t.Fatalf("row %d key %v", i, row.PrimaryKey)
+				}
+			}
+		})
+	}
+}

@@ -640,13 +640,24 @@ func (lx *lexed) mapError(err error) error {
 	near := m[3]
 	// Position counts characters read, one past the offending token.
 	out := pos - 1 - len(near)
+	if near == "" && pos-1 < len(lx.text) {
+		// One-character tokens (= , ( ...) carry no text: point at it.
+		out = pos - 2
+		if out >= 0 && out < len(lx.text) && !isBlank(lx.text[out]) {
+			near = lx.text[out : out+1]
+		}
+	}
 	if out < 0 {
 		out = 0
+	}
+	if near == "" && pos-1 >= len(lx.text) {
+		out = len(lx.text)
 	}
 	in := lx.toSource(out)
 	msg := "unexpected " + describeNear(near)
 	if near == "" || out >= len(lx.text) {
 		msg = "unexpected end of statement"
+		out = len(lx.text)
 	}
 	if m[1] != "syntax error" {
 		msg = m[1]

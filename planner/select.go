@@ -410,7 +410,7 @@ func (sp *selectPlanner) similarity(f *sqlparser.FuncExpr, name string, ann *ann
 	if !ok || (lit.Kind != litList && lit.Kind != litParam) {
 		return projItem{}, fmt.Errorf("astrasql: %s needs a vector literal or a placeholder as its other argument", fn)
 	}
-	it := projItem{name: name, src: -1, typ: typesmap.Of(typesmap.Float), nullable: true}
+	it := projItem{name: name, src: -1, typ: typesmap.Of(typesmap.Double), nullable: true}
 	if ann != nil && ann.col.Name == c.Name && ann.metric == metric && sameLiteral(ann.lit, lit) && !ann.vectorize {
 		ann.similarity = true
 		it.column = similarityColumn
@@ -554,7 +554,7 @@ func (sp *selectPlanner) setProjection(fs *findStep, ann *annPlan) {
 	fs.cmd.Columns = append([]typesmap.Column(nil), sp.fetched...)
 	if ann != nil && ann.similarity {
 		fs.cmd.IncludeSimilarity = true
-		fs.cmd.Columns = append(fs.cmd.Columns, typesmap.Column{Name: similarityColumn, Type: typesmap.Of(typesmap.Float)})
+		fs.cmd.Columns = append(fs.cmd.Columns, typesmap.Column{Name: similarityColumn, Type: typesmap.Of(typesmap.Double)})
 	}
 }
 

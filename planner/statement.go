@@ -68,9 +68,9 @@ type UnsupportedError struct {
 
 func (e *UnsupportedError) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("astrasql: %s is not supported (line %d, column %d)", e.What, e.Line, e.Col)
+		return fmt.Sprintf("astrasql: not supported: %s (line %d, column %d)", e.What, e.Line, e.Col)
 	}
-	return fmt.Sprintf("astrasql: %s is not supported", e.What)
+	return fmt.Sprintf("astrasql: not supported: %s", e.What)
 }
 
 func unsupported(format string, args ...any) error {

@@ -1,0 +1,65 @@
+package planner
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/plans.golden with the current plans")
+
+// renderPlan is what the golden file holds for one statement: EXPLAIN's
+// rows and the result columns, or the error.
+func renderPlan(sql string) string {
+	st, err := Parse(sql)
+	if err != nil {
+		return "error: " + err.Error() + "\n"
+	}
+	p, err := st.Plan(schema)
+	if err != nil {
+		return "error: " + err.Error() + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(p.String())
+	if p.Query {
+		var cols []string
+		for _, c := range p.Columns {
+			cols = append(cols, fmt.Sprintf("%s %s", c.Name, c.Type))
+		}
+		fmt.Fprintf(&b, "columns: %s\n", strings.Join(cols, ", "))
+	}
+	return b.String()
+}
+
+// TestPlansGolden checks SQL in -> Data API commands and client-side steps
+// out, for every statement of testdata/plans.golden ("-- " lines hold the
+// SQL; what follows up to the next is the expected plan). Run with -update
+// after a deliberate change and review the diff.
+func TestPlansGolden(t *testing.T) {
+	const path = "testdata/plans.golden"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type golden struct{ sql, want string }
+	var cases []golden
+	for _, block := range strings.Split("\n"+string(data), "\n-- ")[1:] {
+		sql, want, _ := strings.Cut(block, "\n")
+		cases = append(cases, golden{sql, want})
+	}
+	var out strings.Builder
+	for _, c := range cases {
+		got := renderPlan(c.sql)
+		fmt.Fprintf(&out, "-- %s\n%s", c.sql, got)
+		if !*update && strings.TrimSpace(got) != strings.TrimSpace(c.want) {
+			t.Errorf("%s\n got:\n%s want:\n%s", c.sql, got, c.want)
+		}
+	}
+	if *update {
+		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

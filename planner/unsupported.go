@@ -226,3 +226,21 @@ func unsupportedSyntax(sql string) error {
 		first = false
 	}
 }
+
+// InsertRowCount returns how many rows an INSERT ... VALUES statement
+// writes (ok is false for other statements). A buffered transaction uses
+// it to report RowsAffected before anything is sent.
+func InsertRowCount(st *Statement) (int, bool) {
+	if st == nil {
+		return 0, false
+	}
+	ins, ok := st.ast.(*sqlparser.Insert)
+	if !ok {
+		return 0, false
+	}
+	vals, ok := ins.Rows.(sqlparser.Values)
+	if !ok {
+		return 0, false
+	}
+	return len(vals), true
+}

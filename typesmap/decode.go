@@ -298,6 +298,9 @@ func (st *decodeState) scalar(t Type, k jsontext.Kind, b []byte) (any, error) {
 			return n, nil
 		}
 	case Decimal:
+		if k == '0' && plainDecimal(b) {
+			return string(b), nil // already normal: one allocation
+		}
 		if k == '0' || k == '"' {
 			d, ok := parseDecimalText(string(b))
 			if !ok {
@@ -531,6 +534,21 @@ func parseFloatBytes(b []byte, bits int) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// plainDecimal reports whether a JSON number is already in normal form:
+// no exponent, and not a negative zero.
+func plainDecimal(b []byte) bool {
+	zero := true
+	for _, c := range b {
+		switch {
+		case c == 'e' || c == 'E':
+			return false
+		case c >= '1' && c <= '9':
+			zero = false
+		}
+	}
+	return !(zero && len(b) > 0 && b[0] == '-')
 }
 
 // normal renders a decimal in plain notation, keeping its scale (trailing

@@ -105,6 +105,14 @@ func dsnErr(format string, args ...any) error { return &DSNError{Msg: fmt.Sprint
 // insert_concurrency, insert_chunk_size, write_concurrency,
 // plan_cache_size (0 for none), user_agent. Unknown options are errors.
 func ParseDSN(dsn string) (Config, error) {
+	c, err := parseDSN(dsn)
+	if err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+func parseDSN(dsn string) (Config, error) {
 	var c Config
 	u, err := url.Parse(dsn)
 	if err != nil {

@@ -582,16 +582,6 @@ type InsertOneResult struct {
 	Warnings         []Warning
 }
 
-type insertStatus struct {
-	InsertedIDs       []json.RawMessage `json:"insertedIds"`
-	PrimaryKeySchema  json.RawMessage   `json:"primaryKeySchema"`
-	DocumentResponses []struct {
-		ID        json.RawMessage `json:"_id"`
-		Status    string          `json:"status"`
-		ErrorsIdx *int            `json:"errorsIdx"`
-	} `json:"documentResponses"`
-}
-
 // InsertOne inserts (upserts) one row.
 func (c *Client) InsertOne(ctx context.Context, r InsertOneRequest) (*InsertOneResult, error) {
 	row := bytes.TrimSpace(r.Row)
@@ -609,49 +599,15 @@ func (c *Client) InsertOne(ctx context.Context, r InsertOneRequest) (*InsertOneR
 	if err != nil {
 		return res, err
 	}
-	var st insertStatus
-	if err := env.parseStatus(cl, &st); err != nil {
-		return res, err
-	}
-	if res.PrimaryKeySchema, err = decodeSchema(st.PrimaryKeySchema); err != nil {
+	st, err := parseInsertStatus(env.status)
+	if err != nil {
 		return res, badStatus(cl.Command, cl.Keyspace, cl.Table, err)
 	}
+	res.PrimaryKeySchema = st.PrimaryKeySchema
 	if len(st.InsertedIDs) > 0 {
-		res.PrimaryKey = decodeKey(st.InsertedIDs[0], res.PrimaryKeySchema)
+		res.PrimaryKey = st.InsertedIDs[0]
 	}
 	return res, nil
-}
-
-func decodeSchema(raw json.RawMessage) ([]typesmap.Column, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	return typesmap.DecodeColumns(raw)
-}
-
-// decodeKey decodes a primary key array with the key schema. The server
-// serialises key values from CQL values, not with the row codecs, so a
-// value the decoder refuses is kept raw rather than failing a done insert.
-func decodeKey(raw json.RawMessage, schema []typesmap.Column) []any {
-	var elems []json.RawMessage
-	if json.Unmarshal(raw, &elems) != nil {
-		return []any{raw}
-	}
-	key := make([]any, len(elems))
-	rd := bytes.NewReader(nil)
-	for i, e := range elems {
-		key[i] = e
-		if i >= len(schema) {
-			continue
-		}
-		rd.Reset(e)
-		dec := getDecoder(rd)
-		if v, err := typesmap.DecodeValue(dec, schema[i].Type); err == nil {
-			key[i] = v
-		}
-		putDecoder(dec)
-	}
-	return key
 }
 
 // UpdateOneRequest is updateOne: Filter names the full primary key; Update

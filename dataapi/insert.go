@@ -275,28 +275,28 @@ func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, e
 		}
 		return false
 	}
-	var st insertStatus
-	if perr := env.parseStatus(cl, &st); perr != nil {
+	st, perr := parseInsertStatus(env.status)
+	mu.Lock()
+	res.Warnings = append(res.Warnings, env.warnings...)
+	if perr == nil && res.PrimaryKeySchema == nil {
+		res.PrimaryKeySchema = st.PrimaryKeySchema
+	}
+	mu.Unlock()
+	if perr != nil {
+		perr = badStatus(cl.Command, cl.Keyspace, cl.Table, perr)
 		for i := range out {
 			out[i] = RowResult{Status: RowUnknown, Err: perr}
 		}
 		return false
 	}
-	schema, serr := decodeSchema(st.PrimaryKeySchema)
-	mu.Lock()
-	res.Warnings = append(res.Warnings, env.warnings...)
-	if res.PrimaryKeySchema == nil && serr == nil {
-		res.PrimaryKeySchema = schema
-	}
-	mu.Unlock()
 
-	rowErr := func(idx *int) (RowStatus, error) {
+	rowErr := func(idx int) (RowStatus, error) {
 		if len(env.errors) == 0 {
 			return RowUnknown, badStatus(cl.Command, cl.Keyspace, cl.Table, errors.New("row reported as ERROR without errors"))
 		}
 		e := env.errors[0]
-		if idx != nil && *idx >= 0 && *idx < len(env.errors) {
-			e = env.errors[*idx]
+		if idx >= 0 && idx < len(env.errors) {
+			e = env.errors[idx]
 		}
 		if e.Family == "SERVER" {
 			return RowUnknown, e // e.g. a write timeout: maybe written
@@ -309,7 +309,7 @@ func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, e
 		for i, dr := range st.DocumentResponses {
 			switch dr.Status {
 			case "OK":
-				out[i] = RowResult{Status: RowInserted, PrimaryKey: decodeKey(dr.ID, schema)}
+				out[i] = RowResult{Status: RowInserted, PrimaryKey: dr.Key}
 			case "ERROR":
 				s, e := rowErr(dr.ErrorsIdx)
 				out[i] = RowResult{Status: s, Err: e}
@@ -326,11 +326,11 @@ func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, e
 	case len(env.errors) == 0 && len(st.InsertedIDs) == len(rows):
 		// A server that ignored returnDocumentResponses, all rows written.
 		for i, id := range st.InsertedIDs {
-			out[i] = RowResult{Status: RowInserted, PrimaryKey: decodeKey(id, schema)}
+			out[i] = RowResult{Status: RowInserted, PrimaryKey: id}
 		}
 	case len(env.errors) > 0 && len(st.InsertedIDs) == 0 && len(st.DocumentResponses) == 0:
 		// The request as a whole was refused (unknown table, bad options...).
-		s, e := rowErr(nil)
+		s, e := rowErr(-1)
 		for i := range out {
 			out[i] = RowResult{Status: s, Err: e}
 		}

@@ -269,3 +269,24 @@ func TestInsertManySplitsTooLargeChunks(t *testing.T) {
 		})
 	}
 }
+
+// TestInsertKeyDecoding: keys decoded with primaryKeySchema wherever it sits
+// in status; a value the decoder refuses is kept as raw JSON.
+func TestInsertKeyDecoding(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, fr *fakeReq) {
+		writeJSON(w, 200, `{"status":{"documentResponses":[{"_id":["a",12],"status":"OK"},{"_id":["b","6f1a8e5c-1b2a-4c3d-9e8f-000000000001"],"status":"OK"}],`+
+			`"primaryKeySchema":{"k":{"type":"text"},"u":{"type":"uuid"}}}}`)
+	})
+	c := newClient(t, f.URL)
+	res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "t", Rows: makeRows(2, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k0, k1 := res.Rows[0].PrimaryKey, res.Rows[1].PrimaryKey
+	if raw, ok := k0[1].(json.RawMessage); !ok || string(raw) != "12" || k0[0] != "a" {
+		t.Fatalf("row 0 key %#v", k0)
+	}
+	if fmt.Sprint(k1[1]) != "6f1a8e5c-1b2a-4c3d-9e8f-000000000001" || len(res.PrimaryKeySchema) != 2 {
+		t.Fatalf("row 1 key %#v, schema %v", k1, res.PrimaryKeySchema)
+	}
+}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/astrasql/astrasql/dataapi"
 	"github.com/astrasql/astrasql/dataapi/dataapitest"
@@ -190,4 +192,87 @@ func BenchmarkBaselineStdJSON(b *testing.B) {
 	rows := float64(100 * 50 * b.N)
 	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/rows, "allocs/row")
+}
+
+// latencyHandler delays each request, as a network round trip would.
+type latencyHandler struct {
+	h     http.Handler
+	delay time.Duration
+}
+
+func (l latencyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(l.delay)
+	l.h.ServeHTTP(w, r)
+}
+
+// BenchmarkInsertManyLatency is BenchmarkInsertMany with 5ms added to each
+// request (the local server's handler behind a delay), closer to a remote
+// database, where concurrency pays.
+func BenchmarkInsertManyLatency(b *testing.B) {
+	for _, conc := range []int{1, 8} {
+		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+			srv := httptest.NewServer(latencyHandler{dataapitest.NewHandler(), 5 * time.Millisecond})
+			defer srv.Close()
+			c, err := dataapi.New(dataapi.Options{Endpoint: srv.URL, Token: "t", InsertConcurrency: conc})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			createPeople(b, c)
+			rows := peopleRows(1000)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "people", Rows: rows})
+				if err != nil || res.Inserted != len(rows) {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// insertTransport answers insertMany from memory with every row OK.
+type insertTransport struct{}
+
+func (insertTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, _ := io.ReadAll(req.Body)
+	req.Body.Close()
+	n := bytes.Count(body, []byte(`"id":`))
+	var b bytes.Buffer
+	b.WriteString(`{"status":{"primaryKeySchema":{"team":{"type":"text"},"id":{"type":"int"}},"documentResponses":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"_id":["t%d",%d],"status":"OK"}`, i%3, i)
+	}
+	b.WriteString(`]}}`)
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(&b), ContentLength: int64(b.Len()), Request: req}, nil
+}
+
+// BenchmarkInsertManyClient measures the client's own cost per inserted row
+// (body building, response decoding, key decoding), the server answering
+// from memory.
+func BenchmarkInsertManyClient(b *testing.B) {
+	c, err := dataapi.New(dataapi.Options{Endpoint: "http://mem", Token: "t", HTTPClient: &http.Client{Transport: insertTransport{}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := peopleRows(1000)
+	b.ReportAllocs()
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "people", Rows: rows})
+		if err != nil || res.Inserted != len(rows) {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&ms1)
+	n := float64(len(rows) * b.N)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/n, "allocs/row")
 }

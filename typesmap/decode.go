@@ -310,7 +310,13 @@ func (st *decodeState) scalar(t Type, k jsontext.Kind, b []byte) (any, error) {
 		}
 	case Float, Double:
 		if k == '0' || k == '"' {
-			f, ok := parseFloatBytes(b, 64)
+			// A float column holds a float32: parse at that precision so
+			// the float64 is exactly the stored value (float32(v) == stored).
+			bits := 64
+			if t.Kind == Float {
+				bits = 32
+			}
+			f, ok := parseFloatBytes(b, bits)
 			if !ok {
 				return nil, decodeErr(t, b, "is not a number")
 			}

@@ -773,6 +773,9 @@ func appendDurationValue(dst []byte, t Type, v any) ([]byte, error) {
 }
 
 func appendVector(dst []byte, t Type, v any) ([]byte, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		return append(dst, "null"...), nil // a nil []float32 is no vector at all
+	}
 	n := -1
 	start := len(dst)
 	dst = append(dst, `{"$binary":"`...)

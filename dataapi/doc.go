@@ -30,7 +30,20 @@
 // transient errors (UNAVAILABLE_DATABASE, TIMEOUT_READING_DATA, ...) are
 // retried with exponential backoff and full jitter, honouring Retry-After,
 // but only for commands that are safe to send twice: see Repeatable. A
-// request that never left (a failed dial) is retried for any command.
+// request that never left (a failed dial) is retried for any command. A
+// client timeout (Options.Timeout) is not retried: the server may still be
+// executing the command, and the caller's deadline is usually near.
+//
+// # Reading rows
+//
+// Find returns a Cursor: the first page is fetched by Find itself (errors
+// and columns are known at once), the next page is fetched while the
+// caller reads the current one, never more than one page ahead, and Close
+// (or the end of the rows, or the context) stops it; no goroutine outlives
+// the cursor. Give FindRequest.Columns (the columns the caller planned
+// with) to decode rows straight from the response; when the server's
+// projectionSchema or a row disagrees, the error is *SchemaChangedError
+// with the server's schema, so the caller can refresh and retry.
 //
 // # Secrets
 //

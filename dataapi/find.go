@@ -124,6 +124,7 @@ func sameColumns(expected, server []typesmap.Column) bool {
 // the schema (Server holds the projectionSchema, when the server sent it)
 // and retry.
 type SchemaChangedError struct {
+	Command  string // "find" or "findOne"
 	Keyspace string
 	Table    string
 	Expected []typesmap.Column
@@ -136,7 +137,7 @@ type SchemaChangedError struct {
 
 func (e *SchemaChangedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "dataapi: find %s.%s: table schema changed: ", e.Keyspace, e.Table)
+	fmt.Fprintf(&b, "dataapi: %s %s.%s: table schema changed: ", e.Command, e.Keyspace, e.Table)
 	if e.UnknownColumn != "" {
 		fmt.Fprintf(&b, "rows have column %q that was not expected", e.UnknownColumn)
 	} else {
@@ -449,7 +450,7 @@ func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*
 	if err != nil {
 		var sc *SchemaChangedError
 		if errors.As(err, &sc) {
-			sc.Keyspace, sc.Table, sc.Expected = cl.Keyspace, cl.Table, pr.expected
+			sc.Command, sc.Keyspace, sc.Table, sc.Expected = cl.Command, cl.Keyspace, cl.Table, pr.expected
 			if env != nil && env.hasProjection {
 				sc.Server = env.projectionSchema
 			}

@@ -162,7 +162,8 @@ type Page struct {
 	// ProjectionSchema is the server's schema of the projected columns.
 	ProjectionSchema []typesmap.Column
 	// Rows hold decoded values (see typesmap for the Go types); absent
-	// columns are nil.
+	// columns are nil. Each row is its own slice (capacity capped), never
+	// reused by the client.
 	Rows [][]any
 	// NextPageState is "" on the last page.
 	NextPageState string
@@ -599,8 +600,9 @@ func (cur *Cursor) Next() bool {
 	return true
 }
 
-// Row returns the current row's values in Columns order. The slice belongs
-// to the cursor: do not modify it; it is valid until the next call to Next.
+// Row returns the current row's values in Columns order. The cursor never
+// reuses a row's slice: the caller may keep it (and change it) without
+// copying.
 func (cur *Cursor) Row() []any { return cur.row }
 
 // Columns returns the columns of each row (the expected columns, or the

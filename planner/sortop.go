@@ -169,7 +169,6 @@ type sortIter struct {
 	op     *sortOp
 	in     RowIter
 	rows   []Row
-	seq    []int64 // input order, for stable top-k
 	pos    int
 	done   bool
 	err    error

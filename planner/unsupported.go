@@ -100,7 +100,7 @@ func checkUnsupported(stmt sqlparser.Statement) error {
 func checkSelect(s *sqlparser.Select, inner bool) error {
 	if s.Lock != "" {
 		what := strings.ToUpper(strings.TrimSpace(s.Lock))
-		return unsupportedf("SELECT ..."+strings.TrimPrefix(" "+what, " "), "Astra has no row locks; a transaction in astrasql only buffers writes, so read, then write with the values you read")
+		return unsupportedf("SELECT ... "+what, "Astra has no row locks; a transaction in astrasql only buffers writes, so read, then write with the values you read")
 	}
 	if err := checkTableExprs(s.From); err != nil {
 		return err

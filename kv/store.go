@@ -277,15 +277,10 @@ func (s *Store[V]) MDelete(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	uniq := make([]string, 0, len(keys))
-	seen := make(map[string]bool, len(keys))
-	for _, k := range keys {
+	uniq := distinct(keys)
+	for _, k := range uniq {
 		if err := checkKey(k); err != nil {
-			return &WriteError{Op: "MDelete", NotWritten: keys, Err: err}
-		}
-		if !seen[k] {
-			seen[k] = true
-			uniq = append(uniq, k)
+			return &WriteError{Op: "MDelete", NotWritten: uniq, Err: err}
 		}
 	}
 	batches := split(make([]int, len(uniq)), s.cfg.batchSize, 0)
@@ -348,13 +343,26 @@ func (s *Store[V]) Keys(ctx context.Context, prefix string) iter.Seq2[string, er
 	}
 }
 
-// invalid is the WriteError of a call refused before anything was sent.
+// invalid is the WriteError of an MSet refused before anything was sent.
 func (s *Store[V]) invalid(op string, pairs []Pair[V], err error) *WriteError {
 	keys := make([]string, len(pairs))
 	for i, p := range pairs {
 		keys[i] = p.Key
 	}
-	return &WriteError{Op: op, NotWritten: keys, Err: err}
+	return &WriteError{Op: op, NotWritten: distinct(keys), Err: err}
+}
+
+// distinct returns keys without repeats, in first-seen order.
+func distinct(keys []string) []string {
+	out := make([]string, 0, len(keys))
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // write runs one statement per batch of keys and, on failure, sorts the

@@ -109,15 +109,22 @@ func TestFindPaging(t *testing.T) {
 				t.Fatalf("columns %v", got)
 			}
 			n := 0
+			var kept [][]any
 			for cur.Next() {
 				row := cur.Row()
 				if fmt.Sprint(row[0]) != strconv.Itoa(n) || row[1] != "n"+strconv.Itoa(n) {
 					t.Fatalf("row %d = %v", n, row)
 				}
+				kept = append(kept, row)
 				n++
 			}
 			if err := cur.Err(); err != nil {
 				t.Fatal(err)
+			}
+			for i, row := range kept { // rows are never reused
+				if row[1] != "n"+strconv.Itoa(i) || len(row) != 2 || cap(row) != 2 {
+					t.Fatalf("kept row %d changed: %v", i, row)
+				}
 			}
 			wantPages := max(1, (tt.total+tt.size-1)/tt.size)
 			if n != tt.total || cur.Pages() != wantPages || f.requests() != int64(wantPages) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"database/sql/driver"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -776,31 +777,26 @@ func appendVector(dst []byte, t Type, v any) ([]byte, error) {
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
 		return append(dst, "null"...), nil // a nil []float32 is no vector at all
 	}
-	n := -1
-	start := len(dst)
-	dst = append(dst, `{"$binary":"`...)
+	var floats []float32
 	var raw []byte
+	n := 0
 	switch x := v.(type) {
 	case Vector:
-		n = len(x)
-		raw = appendVectorBytes(nil, x)
+		floats, n = x, len(x)
 	case []float32:
-		n = len(x)
-		raw = appendVectorBytes(nil, x)
+		floats, n = x, len(x)
 	case []float64:
-		n = len(x)
-		raw = make([]byte, 0, 4*n)
+		floats, n = make([]float32, len(x)), len(x)
 		for i, f := range x {
 			if !math.IsInf(f, 0) && math.IsInf(float64(float32(f)), 0) {
-				return dst[:start], &ValueError{Type: t, Path: fmt.Sprintf("element %d", i), Value: shortValue(f), Reason: "overflows float (32-bit)"}
+				return dst, &ValueError{Type: t, Path: fmt.Sprintf("element %d", i), Value: shortValue(f), Reason: "overflows float (32-bit)"}
 			}
-			raw = appendVectorBytes(raw, []float32{float32(f)})
+			floats[i] = float32(f)
 		}
 	case []any:
-		return appendVector(dst[:start], t, List(x))
+		return appendVector(dst, t, List(x))
 	case List:
-		n = len(x)
-		raw = make([]byte, 0, 4*n)
+		floats, n = make([]float32, len(x)), len(x)
 		for i, e := range x {
 			e, _, _ = unwrap(e)
 			var f float64
@@ -812,37 +808,59 @@ func appendVector(dst []byte, t Type, v any) ([]byte, error) {
 			default:
 				in, b, ok := intOf(num)
 				if !ok || b != nil {
-					return dst[:start], &ValueError{Type: t, Path: fmt.Sprintf("element %d", i), Value: shortValue(e), Reason: "is not a number"}
+					return dst, &ValueError{Type: t, Path: fmt.Sprintf("element %d", i), Value: shortValue(e), Reason: "is not a number"}
 				}
 				f = float64(in)
 			}
 			if !math.IsInf(f, 0) && math.IsInf(float64(float32(f)), 0) {
-				return dst[:start], &ValueError{Type: t, Path: fmt.Sprintf("element %d", i), Value: shortValue(f), Reason: "overflows float (32-bit)"}
+				return dst, &ValueError{Type: t, Path: fmt.Sprintf("element %d", i), Value: shortValue(f), Reason: "overflows float (32-bit)"}
 			}
-			raw = appendVectorBytes(raw, []float32{float32(f)})
+			floats[i] = float32(f)
 		}
 	case []byte:
 		if len(x)%4 != 0 {
-			return dst[:start], valueErr(t, x, "is not a whole number of big-endian float32s")
+			return dst, valueErr(t, x, "is not a whole number of big-endian float32s")
 		}
-		n = len(x) / 4
-		raw = x
+		raw, n = x, len(x)/4
 	case string:
 		if t.Service == nil {
-			return dst[:start], valueErr(t, x, "is text, and this vector column has no vectorize service to embed it")
+			return dst, valueErr(t, x, "is text, and this vector column has no vectorize service to embed it")
 		}
-		return jsontext.AppendQuote(dst[:start], x)
+		return jsontext.AppendQuote(dst, x)
 	default:
-		return dst[:start], mismatch(t, v)
+		return dst, mismatch(t, v)
 	}
 	if t.Dimension > 0 && n != t.Dimension {
-		return dst[:start], valueErr(t, v, "has %d elements; the column's dimension is %d", n, t.Dimension)
+		return dst, valueErr(t, v, "has %d elements; the column's dimension is %d", n, t.Dimension)
 	}
 	if n == 0 {
-		return dst[:start], valueErr(t, v, "is empty; a vector has at least one element")
+		return dst, valueErr(t, v, "is empty; a vector has at least one element")
 	}
-	dst = base64.StdEncoding.AppendEncode(dst, raw)
+	dst = append(dst, `{"$binary":"`...)
+	if raw != nil {
+		dst = base64.StdEncoding.AppendEncode(dst, raw)
+	} else {
+		dst = appendFloat32Base64(dst, floats)
+	}
 	return append(dst, `"}`...), nil
+}
+
+// appendFloat32Base64 appends the base64 of v as big-endian float32s,
+// through a stack buffer: chunks of a multiple of 3 bytes encode without
+// padding, so only the last chunk can end in '='.
+func appendFloat32Base64(dst []byte, v []float32) []byte {
+	const chunk = 192 // floats: 768 bytes, a multiple of 3
+	var buf [4 * chunk]byte
+	dst = slices.Grow(dst, base64.StdEncoding.EncodedLen(4*len(v)))
+	for len(v) > 0 {
+		k := min(len(v), chunk)
+		for i, f := range v[:k] {
+			binary.BigEndian.PutUint32(buf[4*i:], math.Float32bits(f))
+		}
+		dst = base64.StdEncoding.AppendEncode(dst, buf[:4*k])
+		v = v[k:]
+	}
+	return dst
 }
 
 // elemErr wraps the error of a nested value with where it sits.

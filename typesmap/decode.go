@@ -219,7 +219,8 @@ func (st *decodeState) decode(dec *jsontext.Decoder, t Type) (any, error) {
 			return Set(l), nil
 		case KindMap:
 			return st.mapPairs(dec, t)
-		case "", Unsupported:
+		}
+		if _, known := scanTypes[t.Kind]; !known {
 			return st.decodeAny(dec)
 		}
 		raw, _ := dec.ReadValue()
@@ -232,7 +233,8 @@ func (st *decodeState) decode(dec *jsontext.Decoder, t Type) (any, error) {
 			return st.udt(dec, t)
 		case Blob, KindVector, Timestamp:
 			return st.wrapped(dec, t)
-		case "", Unsupported:
+		}
+		if _, known := scanTypes[t.Kind]; !known {
 			return st.decodeAny(dec)
 		}
 		raw, _ := dec.ReadValue()
@@ -388,10 +390,12 @@ func (st *decodeState) scalar(t Type, k jsontext.Kind, b []byte) (any, error) {
 		if k == '"' {
 			return decodeBase64(t, b)
 		}
-	case "", Unsupported:
-		return anyScalar(k, b)
-	default:
+	case KindVector, KindList, KindSet, KindMap, UserDefined:
 		return nil, decodeErr(t, b, "is a scalar; a %s value is not", t.Kind)
+	default:
+		// No type, UNSUPPORTED, or a kind newer than this package: decode
+		// by JSON type rather than fail.
+		return anyScalar(k, b)
 	}
 	what := map[jsontext.Kind]string{'"': "a string", '0': "a number", 't': "a boolean", 'f': "a boolean"}[k]
 	return nil, decodeErr(t, b, "is %s", what)

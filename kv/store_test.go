@@ -645,11 +645,28 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 }
 
-// faultProxy forwards requests to the local server at target; from the
-// nth request carrying command cmd on, it lets the command run but replaces
-// the answer with a database timeout, as a real server may: the rows are
-// written, yet the client cannot know.
-func faultProxy(t testing.TB, target, cmd string, nth int) string {
+// A fault describes what faultProxy does to the requests carrying one
+// Data API command, from the nth such request on.
+type fault struct {
+	cmd     string // e.g. "insertMany"
+	nth     int
+	forward bool   // let the command run on the server before answering
+	answer  string // the error envelope sent back instead of the server's
+}
+
+const (
+	// A write timeout: the outcome of the command is unknown.
+	timeoutAnswer = `{"errors":[{"id":"00000000-0000-0000-0000-000000000000","family":"SERVER","scope":"DATABASE",` +
+		`"errorCode":"TIMEOUT_WRITING_DATA","title":"Timeout writing data","message":"injected by the test"}]}`
+	// A refusal: nothing of the command was done.
+	refusedAnswer = `{"errors":[{"id":"00000000-0000-0000-0000-000000000000","family":"REQUEST","scope":"DOCUMENT",` +
+		`"errorCode":"INVALID_COLUMN_VALUES","title":"Invalid column values","message":"injected by the test"}]}`
+)
+
+// faultProxy forwards requests to the local server at target, but answers
+// the requests that f picks with f.answer; httptest is used because the
+// local server cannot be made to time out or refuse at a chosen request.
+func faultProxy(t testing.TB, target string, f fault) string {
 	t.Helper()
 	var mu sync.Mutex
 	seen := 0
@@ -657,6 +674,18 @@ func faultProxy(t testing.TB, target, cmd string, nth int) string {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		hit := false
+		if bytes.Contains(body, []byte(`"`+f.cmd+`"`)) {
+			seen++
+			hit = seen >= f.nth
+		}
+		mu.Unlock()
+		if hit && !f.forward {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, f.answer)
 			return
 		}
 		req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), bytes.NewReader(body))
@@ -676,15 +705,9 @@ func faultProxy(t testing.TB, target, cmd string, nth int) string {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		mu.Lock()
-		if bytes.Contains(body, []byte(`"`+cmd+`"`)) {
-			seen++
-			if seen >= nth {
-				answer = []byte(`{"errors":[{"id":"00000000-0000-0000-0000-000000000000","family":"SERVER","scope":"DATABASE",` +
-					`"errorCode":"TIMEOUT_WRITING_DATA","title":"Timeout writing data","message":"injected by the test"}]}`)
-			}
+		if hit {
+			answer = []byte(f.answer)
 		}
-		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(resp.StatusCode)
 		w.Write(answer)
@@ -694,57 +717,80 @@ func faultProxy(t testing.TB, target, cmd string, nth int) string {
 	return srv.URL
 }
 
-// TestMSetFailure makes the second of three INSERT statements fail after
-// the server wrote its rows, and checks what the WriteError says.
-func TestMSetFailure(t *testing.T) {
-	ctx := context.Background()
-	local := dataapitest.NewServer()
-	t.Cleanup(local.Close)
-	direct := newBytes(t, openURL(t, local.URL)) // creates the table
-
-	s := newBytes(t, openURL(t, faultProxy(t, local.URL, "insertMany", 2)), kv.WithBatchSize(10), kv.WithConcurrency(1))
-	var in []kv.Pair[[]byte]
+// TestWriteFailure makes statements fail in the middle of a call (three
+// statements of ten keys, one at a time) and checks that the WriteError
+// sorts the keys right, and that what it says holds on the server.
+func TestWriteFailure(t *testing.T) {
 	var keys []string
+	var in []kv.Pair[[]byte]
 	for i := range 30 {
 		k := fmt.Sprintf("k%02d", i)
-		in = append(in, kv.Pair[[]byte]{Key: k, Value: []byte(k)})
 		keys = append(keys, k)
+		in = append(in, kv.Pair[[]byte]{Key: k, Value: []byte(k)})
 	}
-	err := s.MSet(ctx, in)
-	var we *kv.WriteError
-	if !errors.As(err, &we) {
-		t.Fatalf("err = %v, want a *WriteError", err)
+	tests := []struct {
+		name   string
+		fault  fault
+		delete bool // MDelete of the 30 keys, all stored, instead of MSet
+		// what the error says: keys[lo:hi] of each list
+		written, unknown, notWritten [2]int
+	}{
+		{"insert times out after writing", fault{"insertMany", 2, true, timeoutAnswer}, false, [2]int{0, 10}, [2]int{10, 20}, [2]int{20, 30}},
+		{"insert refused", fault{"insertMany", 2, false, refusedAnswer}, false, [2]int{0, 10}, [2]int{0, 0}, [2]int{10, 30}},
+		{"delete times out", fault{"deleteOne", 15, true, timeoutAnswer}, true, [2]int{0, 10}, [2]int{10, 20}, [2]int{20, 30}},
 	}
-	t.Log(err)
-	if we.Op != "MSet" || !strings.Contains(err.Error(), "injected by the test") {
-		t.Errorf("err = %v", err)
-	}
-	// Every key is in exactly one list, in the order given.
-	all := slices.Concat(we.Written, we.Unknown, we.NotWritten)
-	slices.Sort(all)
-	if !slices.Equal(all, keys) {
-		t.Fatalf("lists hold %q, want each of %q once", all, keys)
-	}
-	if !slices.Equal(we.Written, keys[:10]) || !slices.Equal(we.NotWritten, keys[20:]) {
-		t.Errorf("Written %q, NotWritten %q; want the first and the last ten", we.Written, we.NotWritten)
-	}
-	// What the lists claim holds on the server.
-	stored := collect(t, direct.Keys(ctx, ""))
-	for _, k := range we.Written {
-		if !slices.Contains(stored, k) {
-			t.Errorf("written key %s is not stored", k)
-		}
-	}
-	for _, k := range we.NotWritten {
-		if slices.Contains(stored, k) {
-			t.Errorf("key %s not written, but stored", k)
-		}
-	}
-	// Upserts: retrying the call through a healthy path writes everything.
-	if err := direct.MSet(ctx, in); err != nil {
-		t.Fatal(err)
-	}
-	if got := collect(t, direct.Keys(ctx, "")); !slices.Equal(got, keys) {
-		t.Errorf("after retry: %q", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			local := dataapitest.NewServer()
+			t.Cleanup(local.Close)
+			direct := newBytes(t, openURL(t, local.URL)) // creates the table
+			s := newBytes(t, openURL(t, faultProxy(t, local.URL, tt.fault)), kv.WithBatchSize(10), kv.WithConcurrency(1))
+			op, err := "MSet", error(nil)
+			if tt.delete {
+				if err := direct.MSet(ctx, in); err != nil {
+					t.Fatal(err)
+				}
+				op, err = "MDelete", s.MDelete(ctx, keys)
+			} else {
+				err = s.MSet(ctx, in)
+			}
+			var we *kv.WriteError
+			if !errors.As(err, &we) {
+				t.Fatalf("err = %v, want a *WriteError", err)
+			}
+			if we.Op != op || !strings.Contains(err.Error(), "injected by the test") {
+				t.Errorf("err = %v", err)
+			}
+			part := func(r [2]int) []string { return keys[r[0]:r[1]] }
+			if !slices.Equal(we.Written, part(tt.written)) || !slices.Equal(we.Unknown, part(tt.unknown)) || !slices.Equal(we.NotWritten, part(tt.notWritten)) {
+				t.Errorf("Written %q\nUnknown %q\nNotWritten %q", we.Written, we.Unknown, we.NotWritten)
+			}
+			// What the lists claim holds on the server.
+			stored := collect(t, direct.Keys(ctx, ""))
+			for _, k := range we.Written {
+				if slices.Contains(stored, k) == tt.delete {
+					t.Errorf("key %s written, but stored = %v", k, !tt.delete)
+				}
+			}
+			for _, k := range we.NotWritten {
+				if slices.Contains(stored, k) != tt.delete {
+					t.Errorf("key %s not written, but stored = %v", k, tt.delete)
+				}
+			}
+			// Writes are idempotent: the same call through a healthy path completes it.
+			want := keys
+			if tt.delete {
+				err, want = direct.MDelete(ctx, keys), nil
+			} else {
+				err = direct.MSet(ctx, in)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := collect(t, direct.Keys(ctx, "")); !slices.Equal(got, want) {
+				t.Errorf("after retry: %q", got)
+			}
+		})
 	}
 }

@@ -22,18 +22,22 @@ func ParseCQL(s string) (Type, error) {
 	}
 	p.skipSpace()
 	if p.pos < len(p.src) {
-		return Type{}, p.errorf("unexpected %q after type", p.src[p.pos:])
+		return Type{}, p.errorf("unexpected %s after type", quoteShort(p.src[p.pos:]))
 	}
 	return t, nil
 }
 
 type cqlParser struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int
 }
 
+// maxCQLDepth bounds nesting; real types nest two or three levels.
+const maxCQLDepth = 32
+
 func (p *cqlParser) errorf(format string, args ...any) error {
-	return fmt.Errorf("typesmap: bad CQL type %q at offset %d: %s", p.src, p.pos, fmt.Sprintf(format, args...))
+	return fmt.Errorf("typesmap: bad CQL type %s at offset %d: %s", quoteShort(p.src), p.pos, fmt.Sprintf(format, args...))
 }
 
 func (p *cqlParser) skipSpace() {
@@ -66,6 +70,10 @@ func (p *cqlParser) expect(c byte) error {
 }
 
 func (p *cqlParser) parse() (Type, error) {
+	if p.depth++; p.depth > maxCQLDepth {
+		return Type{}, p.errorf("nested too deeply")
+	}
+	defer func() { p.depth-- }()
 	name := p.ident()
 	if name == "" {
 		return Type{}, p.errorf("expected a type name")

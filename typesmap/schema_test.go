@@ -167,6 +167,7 @@ func TestParseCQL(t *testing.T) {
 		{in: "int extra", err: true},
 		{in: "", err: true},
 		{in: "<int>", err: true},
+		{in: strings.Repeat("list<", 40) + "int" + strings.Repeat(">", 40), err: true},
 	}
 	for _, tc := range tests {
 		got, err := ParseCQL(tc.in)

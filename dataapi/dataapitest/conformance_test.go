@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -258,5 +257,3 @@ func rewrite(t *testing.T, file string, cases []*confCase) {
 		t.Fatal(err)
 	}
 }
-
-var _ = sort.Strings

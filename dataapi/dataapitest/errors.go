@@ -1,7 +1,6 @@
 package dataapitest
 
 import (
-	"bytes"
 	"crypto/rand"
 	"fmt"
 	"sort"
@@ -102,8 +101,6 @@ func allColumnNames(t *table) []string {
 	}
 	return n
 }
-
-var _ = bytes.MinRead
 
 // errorTitles holds the fixed title of each error code, keyed by
 // "SCOPE/CODE" (the same code can exist in several scopes). These strings

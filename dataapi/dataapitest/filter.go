@@ -45,8 +45,6 @@ type filter struct {
 	unknown []string
 }
 
-func (f *filter) empty() bool { return len(f.leaves) == 0 && len(f.unknown) == 0 }
-
 type filterParser struct {
 	t       *table
 	leaves  []*leaf

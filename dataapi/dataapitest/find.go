@@ -68,7 +68,7 @@ func (h *Handler) find(req *request, t *table, one bool) *result {
 	}
 	known := []string{"limit", "skip", "pageState", "pagingState", "includeSimilarity", "includeSortVector"}
 	if one {
-		known = []string{"includeSimilarity", "includeSortVector", "skip"}
+		known = []string{"includeSimilarity", "includeSortVector"}
 	}
 	if e := checkFields(opts, "options.", known...); e != nil {
 		return errResult(e)
@@ -79,13 +79,13 @@ func (h *Handler) find(req *request, t *table, one bool) *result {
 		return errResult(e)
 	}
 	if hasLimit && p.limit <= 0 {
-		return errResult(newErr("", "COMMAND_FIELD_VALUE_INVALID", "Command field 'command.options.limit' value %d not valid: must be greater than or equal to 1.", p.limit))
+		return errResult(newErr("", "COMMAND_FIELD_VALUE_INVALID", "Command field 'command.options.limit' value %d not valid: limit should be greater than `0`.", p.limit))
 	}
 	if p.skip, hasSkip, e = optInt(opts, "skip"); e != nil {
 		return errResult(e)
 	}
 	if hasSkip && p.skip < 0 {
-		return errResult(newErr("", "COMMAND_FIELD_VALUE_INVALID", "Command field 'command.options.skip' value %d not valid: must be greater than or equal to 0.", p.skip))
+		return errResult(newErr("", "COMMAND_FIELD_VALUE_INVALID", "Command field 'command.options.skip' value %d not valid: skip should be greater than or equal to `0`.", p.skip))
 	}
 	for _, k := range []string{"pageState", "pagingState"} {
 		s, e := stringField(opts, k, "options.")

@@ -1,7 +1,6 @@
 package dataapitest
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -117,15 +116,6 @@ func (t *table) isPK(name string) bool {
 	}
 	for _, s := range t.clustering {
 		if s.Column == name {
-			return true
-		}
-	}
-	return false
-}
-
-func (t *table) isPartitionKey(name string) bool {
-	for _, n := range t.partitionBy {
-		if n == name {
 			return true
 		}
 	}
@@ -1381,5 +1371,3 @@ func (h *Handler) listTypes(req *request, ks *keyspace) *result {
 	r.addStatus("types", out)
 	return r
 }
-
-var _ = fmt.Sprintf

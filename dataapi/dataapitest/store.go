@@ -3,7 +3,6 @@ package dataapitest
 import (
 	"hash/fnv"
 	"sort"
-	"strings"
 )
 
 // row is one stored row. vals holds every non-null cell, primary key
@@ -160,15 +159,4 @@ func (s *store) dropColumn(name string) {
 	for _, r := range s.rows {
 		delete(r.vals, name)
 	}
-}
-
-// seek returns the index in order of the first partition at or after (hash, key).
-func (s *store) seek(hash uint64, key string) int {
-	return sort.Search(len(s.order), func(i int) bool {
-		p := s.order[i]
-		if p.hash != hash {
-			return p.hash > hash
-		}
-		return strings.Compare(p.key, key) >= 0
-	})
 }

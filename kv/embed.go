@@ -51,10 +51,10 @@ func EmbeddingKey(model, text string) string {
 // embedder, each distinct text once, and then stored. A cached value that
 // is not a whole number of float32s is treated as missing and replaced.
 //
-// When the new vectors were computed but could not be stored, Embed
-// returns them together with the error (a *WriteError), so that the work
-// of the embedder is not lost; callers that only check the error lose
-// nothing but the cache write.
+// When the new vectors were computed but storing them failed, Embed
+// returns the vectors together with the error, a *WriteError, so that the
+// embedder's work is not lost: such an error is only about the cache.
+// Any other error comes with no vectors.
 func (c *CachedEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if c.store == nil || c.embed == nil {
 		return nil, errors.New("kv: CachedEmbedder needs a store and an embedder")

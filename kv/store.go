@@ -185,7 +185,7 @@ func (s *Store[V]) MSet(ctx context.Context, pairs []Pair[V]) error {
 		}
 		v, size, err := s.codec.encode(p.Value)
 		if err != nil {
-			return s.invalid("MSet", pairs, &KeyError{Key: p.Key, Err: err})
+			return s.invalid("MSet", pairs, &KeyError{Key: p.Key, Err: fmt.Errorf("value does not encode: %w", err)})
 		}
 		size += jsonStringLen(p.Key) + 16 // key, names and punctuation
 		if i, ok := seen[p.Key]; ok {
@@ -207,7 +207,8 @@ func (s *Store[V]) MSet(ctx context.Context, pairs []Pair[V]) error {
 
 // MGet returns the values of keys, in the order asked: vals[i] is the
 // value of keys[i] when found[i], and the zero V when the key is absent.
-// A key asked more than once is read once.
+// A key asked more than once is read once. A row whose value is NULL
+// (written by other means than MSet) is found, with the zero V.
 func (s *Store[V]) MGet(ctx context.Context, keys []string) (vals []V, found []bool, err error) {
 	vals = make([]V, len(keys))
 	found = make([]bool, len(keys))
@@ -272,6 +273,8 @@ func (s *Store[V]) MGet(ctx context.Context, keys []string) (vals []V, found []b
 }
 
 // MDelete deletes the keys; keys that do not exist are not an error.
+// Each batch is one DELETE ... WHERE "key" IN (...) statement, which the
+// driver runs as a find of the keys that exist and one deleteOne per row.
 // Every error is a *WriteError (Written meaning deleted).
 func (s *Store[V]) MDelete(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {

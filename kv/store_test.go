@@ -794,3 +794,54 @@ func TestWriteFailure(t *testing.T) {
 		})
 	}
 }
+
+func TestCancelledContext(t *testing.T) {
+	s := newBytes(t, openDB(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.MSet(ctx, pairs("a", "1", "b", "2"))
+	var we *kv.WriteError
+	if !errors.As(err, &we) || !errors.Is(err, context.Canceled) || !slices.Equal(we.NotWritten, []string{"a", "b"}) {
+		t.Errorf("MSet: %v (%+v)", err, we)
+	}
+	if _, _, err := s.MGet(ctx, []string{"a"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("MGet: %v", err)
+	}
+	if err := s.MDelete(ctx, []string{"a"}); !errors.As(err, &we) || !errors.Is(err, context.Canceled) {
+		t.Errorf("MDelete: %v", err)
+	}
+	if _, err := kv.NewBytesStore(ctx, openDB(t)); !errors.Is(err, context.Canceled) {
+		t.Errorf("NewBytesStore: %v", err)
+	}
+}
+
+// TestNullValue reads rows written with plain SQL and no value: they are
+// found, with the zero value.
+func TestNullValue(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	bs := newBytes(t, db)
+	js, err := kv.NewJSONStore[doc](ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO kv_store ("key", "value") VALUES ('k', NULL)`,
+		`INSERT INTO kv_json ("key", "value") VALUES ('k', NULL)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if keys := collect(t, bs.Keys(ctx, "")); !slices.Equal(keys, []string{"k"}) {
+		t.Skipf("a row with a NULL value is not kept by the server (keys %q): nothing to read", keys)
+	}
+	bv, bf, err := bs.MGet(ctx, []string{"k"})
+	if err != nil || !bf[0] || bv[0] != nil {
+		t.Errorf("bytes: %q, %v, %v; want nil, true", bv, bf, err)
+	}
+	jv, jf, err := js.MGet(ctx, []string{"k"})
+	if err != nil || !jf[0] || fmt.Sprint(jv[0]) != fmt.Sprint(doc{}) {
+		t.Errorf("JSON: %+v, %v, %v; want the zero doc, true", jv, jf, err)
+	}
+}

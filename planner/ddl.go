@@ -63,6 +63,35 @@ type DDL struct {
 	Body    json.RawMessage
 	// Def is the table created by CREATE TABLE.
 	Def *typesmap.TableDef
+	// valuesOf is the column of CREATE INDEX ... (VALUES(c)): the Data API
+	// wants {"c":"$values"} for a map but plain "c" for a list or set,
+	// which only the schema can tell (see forSchema).
+	valuesOf string
+}
+
+// forSchema adapts the command to the table's definition when it needs
+// one (VALUES(c) on a list or set column); d is not modified.
+func (d *DDL) forSchema(schema Schema, keyspace string) *DDL {
+	if d.valuesOf == "" || schema == nil {
+		return d
+	}
+	def, _, err := schema.Table(keyspace, d.Table)
+	if err != nil || def == nil {
+		return d
+	}
+	c, ok := def.Column(d.valuesOf)
+	if !ok || c.Type.Kind == "map" {
+		return d
+	}
+	var from, to bytes.Buffer
+	from.WriteString(`"column":{`)
+	writeJSONStr(&from, d.valuesOf)
+	from.WriteString(`:"$values"}`)
+	to.WriteString(`"column":`)
+	writeJSONStr(&to, d.valuesOf)
+	n := *d
+	n.Body = bytes.Replace(d.Body, from.Bytes(), to.Bytes(), 1)
+	return &n
 }
 
 // parseDDLCommand parses one DDL statement. ok is false when the statement
@@ -873,6 +902,9 @@ func (p *ddlParser) createIndex(kind DDLKind) (*DDL, error) {
 		d.Command = "createIndex"
 		if fn == "keys" || fn == "values" {
 			column = orderedMap{{col, "$" + fn}}
+		}
+		if fn == "values" {
+			d.valuesOf = col
 		}
 		iopts := orderedMap{}
 		for _, o := range opts {

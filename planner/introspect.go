@@ -71,6 +71,7 @@ func (x *ddlExt) Plan(st *Statement, schema Schema) (*Plan, error) {
 	if ks == "" && d.Level != LevelDatabase {
 		ks = schema.DefaultKeyspace()
 	}
+	d = d.forSchema(schema, ks)
 	cmd := Command{Name: d.Command, Keyspace: ks, Body: d.args()}
 	if d.Level == LevelTable {
 		cmd.Table = d.Table

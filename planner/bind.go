@@ -188,6 +188,11 @@ func (st *Statement) exprLit(e sqlparser.Expr) (*Literal, bool) {
 		return st.exprLit(v.Expr)
 	case *sqlparser.NullVal:
 		return &Literal{Kind: litNull}, true
+	case *sqlparser.ColName:
+		// NaN and Infinity read as names; as values they are float specials.
+		if n := colLower(v); v.Qualifier.IsEmpty() && (n == "nan" || n == "infinity") {
+			return &Literal{Kind: litNumber, Text: v.Name.String()}, true
+		}
 	case sqlparser.BoolVal:
 		return &Literal{Kind: litBool, Bool: bool(v)}, true
 	case *sqlparser.UnaryExpr:
@@ -254,6 +259,8 @@ func (st *Statement) exprLit(e sqlparser.Expr) (*Literal, bool) {
 	}
 	return nil, false
 }
+
+func colLower(c *sqlparser.ColName) string { return strings.ToLower(c.Name.String()) }
 
 // litBytes is a blob literal X'..' / 0x..; Text holds the raw bytes.
 const litBytes litKind = 100

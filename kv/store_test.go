@@ -399,6 +399,8 @@ func TestKeysPrefix(t *testing.T) {
 		"\U0010FFFF", "\U0010FFFFa", "\U0010FFFF\U0010FFFF",
 		"\uD7FF", "\uD7FFa", "\uE000", "\uFFFF", "\U00010000",
 		"\x7f", "\u0080",
+		"a\x00", "a\x00b", "a\x01", // NUL is a valid character
+		"?", "it's", `quote"d`, ":name", "@name", "--", "/*", // SQL syntax is only data
 	}
 	var in []kv.Pair[[]byte]
 	for _, k := range keys {
@@ -410,6 +412,7 @@ func TestKeysPrefix(t *testing.T) {
 	prefixes := []string{
 		"", "a", "ab", "a%", "a_", "%", "_", "é", "e", "日", "日本", "x\U0010FFFF", "\U0010FFFF",
 		"\U0010FFFF\U0010FFFF", "\uD7FF", "\x7f", "nothing", "abcd",
+		"a\x00", "?", "it'", `quote"`, ":", "@", "-", "/*",
 	}
 	for _, p := range prefixes {
 		t.Run(fmt.Sprintf("%+q", p), func(t *testing.T) {

@@ -1,5 +1,3 @@
-//go:build astrasql_driver
-
 package main
 
 import (
@@ -102,7 +100,7 @@ func TestFormats(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("%v", r)
 		}
-		for _, want := range []string{" id | title | year | v", "  1 | Alien |", "[0.1, 0.2, 0.3, … (5 dims)]", "  2 | NULL  | NULL | [1, 0, 0, 0, 0]", "(2 rows)"} {
+		for _, want := range []string{" id | title | year | v", "  1 | Alien |", "[0.1, 0.2, 0.3, 0.4, 0.5]", "  2 | NULL  | NULL | [1, 0, 0, 0, 0]", "(2 rows)"} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("stdout lacks %q:\n%v", want, r)
 			}
@@ -181,6 +179,11 @@ func TestScriptErrors(t *testing.T) {
 			}
 		})
 	}
+	// A syntax error on the second line of a statement that starts mid-line.
+	r := runCLI(t, "", "-dsn", dsn, "-e", "SELECT 1 FROM sa;\n\n SELECT *\nFROM sa WHERE n = = 1;")
+	if r.code != 1 || !strings.Contains(r.stderr, `astrasql: error at line 4: syntax error at column 19 near "="`) {
+		t.Errorf("syntax error position: %v", r)
+	}
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -219,7 +222,7 @@ func TestVersionAndHelp(t *testing.T) {
 func TestMetaCommands(t *testing.T) {
 	in := setupSQL + "\\d\n\\d films\n\\x on\nSELECT id, title FROM films WHERE id = 1;\n\\x off\n\\timing\nSELECT id FROM films WHERE id = 1;\n\\format csv\nSELECT id FROM films WHERE id = 1;\n\\nosuch\n"
 	r := runCLI(t, in)
-	if r.code != 1 || !strings.Contains(r.stderr, `error at line 13: unknown command \nosuch`) {
+	if r.code != 1 || !strings.Contains(r.stderr, `error at line 15: unknown command \nosuch`) {
 		t.Errorf("unknown meta command: %v", r)
 	}
 	for _, want := range []string{
@@ -244,6 +247,7 @@ const importCSV = `id,title,year,tags,v
 3,Up,2009,,"[1, 0, 0, 0]"
 4,Jaws,1975,,
 5,"Quote, ""comma""",2000,"[""a"", ""b""]","[0, 0, 0, 0, 1]"
+,No key,2001,,
 `
 
 func TestImport(t *testing.T) {
@@ -256,7 +260,7 @@ func TestImport(t *testing.T) {
 	if r.code != 1 {
 		t.Errorf("want exit 1 when rows failed: %v", r)
 	}
-	for _, want := range []string{"2 rows were not loaded", "line 3: column year:", "nineteen-ninety-five", "line 4: column v: vector has 4 numbers, the column takes 5"} {
+	for _, want := range []string{"3 rows were not loaded", "line 3: column year:", "nineteen-ninety-five", "line 4: column v: vector has 4 numbers, the column takes 5", "line 7: column id: "} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q: %v", want, r)
 		}
@@ -271,7 +275,7 @@ func TestImport(t *testing.T) {
 
 	// The meta command, in a script, and the positional flag form.
 	r = runCLI(t, "", "-dsn", dsn, "-e", "CREATE TABLE f2 (id int PRIMARY KEY, title text, year int, tags set<text>, v vector<float, 5>);\n\\import "+csvPath+" f2\nSELECT 1;")
-	if r.code != 1 || !strings.Contains(r.stderr, "error at line 2: 2 of 5 rows failed to import") {
+	if r.code != 1 || !strings.Contains(r.stderr, "error at line 2: 3 of 6 rows failed to import") {
 		t.Errorf("\\import in a script: %v", r)
 	}
 	good := writeFile(t, "good.csv", "id,title\n10,A\n11,B\n")

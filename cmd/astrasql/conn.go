@@ -93,7 +93,7 @@ func (c *connFlags) open(ctx context.Context, stderr io.Writer) (*sql.DB, func()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
 		cleanup()
-		return nil, nil, fmt.Errorf("cannot connect to %s: %v", c.target, err)
+		return nil, nil, fmt.Errorf("cannot connect to %s: %s", c.target, errorText(err))
 	}
 	return db, func() { db.Close(); cleanup() }, nil
 }

@@ -108,7 +108,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o.format = formatTable
 	db, closeDB, err := o.conn.open(ctx, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "astrasql: %v\n", err)
+		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
 		return exitError
 	}
 	defer closeDB()
@@ -120,7 +120,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		table = "astrasql_demo_videos"
 		fmt.Fprintf(stdout, "-- On %s the demo uses table %s (dropped first if it exists).\n\n", o.conn.describe(), table)
 		if err := s.runItem(ctx, item{Text: "DROP TABLE IF EXISTS " + table}); err != nil {
-			fmt.Fprintf(stderr, "astrasql: %v\n", err)
+			fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
 			return exitError
 		}
 	}
@@ -130,7 +130,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		fmt.Fprintf(stdout, "%s%s;\n", prompt, strings.ReplaceAll(step[1], "\n", "\n"+contPrompt))
 		if err := s.runItem(ctx, item{Text: step[1]}); err != nil {
-			fmt.Fprintf(stderr, "astrasql: demo step failed: %v\n", err)
+			fmt.Fprintf(stderr, "astrasql: demo step failed: %s\n", errorText(err))
 			return exitError
 		}
 		fmt.Fprintln(stdout)

@@ -10,9 +10,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/astrasql/astrasql"
 	"github.com/astrasql/astrasql/typesmap"
 )
 
@@ -80,7 +82,12 @@ func (s *session) reportImport(res importResult, table string) error {
 		}
 		return nil
 	}
-	fmt.Fprintf(s.errOut, "%d rows were not loaded:\n", len(res.Failed))
+	sort.SliceStable(res.Failed, func(i, j int) bool { return res.Failed[i].Line < res.Failed[j].Line })
+	if len(res.Failed) == 1 {
+		fmt.Fprintln(s.errOut, "1 row was not loaded:")
+	} else {
+		fmt.Fprintf(s.errOut, "%d rows were not loaded:\n", len(res.Failed))
+	}
 	for i, f := range res.Failed {
 		if i == maxListedFailures {
 			fmt.Fprintf(s.errOut, "  ... and %d more\n", len(res.Failed)-i)
@@ -217,9 +224,11 @@ func (im *importer) insertSQL(n int) string {
 	return b.String()
 }
 
-// insert loads a batch with one statement. When it fails, the batch is
-// retried row by row so that only the bad rows are reported; a canceled
-// context stops it.
+// insert loads a batch with one statement. When the driver says which
+// rows failed (*astrasql.InsertError), those are reported and the rows
+// whose fate is unknown are retried alone; any other failure (a value the
+// driver refuses before sending, say) retries the whole batch row by row
+// to pin the bad rows. A canceled context stops it.
 func (im *importer) insert(ctx context.Context, batch []csvRow) error {
 	if len(batch) == 0 {
 		return nil
@@ -236,23 +245,57 @@ func (im *importer) insert(ctx context.Context, batch []csvRow) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if len(batch) == 1 {
-		im.fail(batch[0].line, err.Error())
+	retry := batch
+	var ie *astrasql.InsertError
+	if errors.As(err, &ie) && len(ie.Rows) == len(batch) {
+		retry = nil
+		for i, r := range ie.Rows {
+			switch r.Status {
+			case "inserted":
+				im.res.Loaded++
+			case "failed":
+				im.fail(batch[i].line, rowReason(r.Err, err))
+			default: // unknown, not attempted: try again alone
+				retry = append(retry, batch[i])
+			}
+		}
+	} else if len(batch) == 1 {
+		im.fail(batch[0].line, rowReason(nil, err))
 		return nil
 	}
 	one := im.insertSQL(1)
-	for _, r := range batch {
+	for _, r := range retry {
 		if _, err := im.db.ExecContext(ctx, one, r.vals...); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			im.fail(r.line, err.Error())
+			var ie *astrasql.InsertError
+			var rowErr error
+			if errors.As(err, &ie) && len(ie.Rows) == 1 {
+				rowErr = ie.Rows[0].Err
+			}
+			im.fail(r.line, rowReason(rowErr, err))
 			continue
 		}
 		im.res.Loaded++
 		im.progress.update(im.res.Loaded + len(im.res.Failed))
 	}
 	return nil
+}
+
+// rowReason is the message for a failed row: the row's own error when the
+// driver gives one, else the statement's.
+func rowReason(rowErr, stmtErr error) string {
+	err := stmtErr
+	if rowErr != nil {
+		err = rowErr
+	}
+	// The placeholder number means nothing to the user: name the column.
+	var ae *astrasql.ArgumentError
+	if errors.As(err, &ae) && ae.Column != "" {
+		return fmt.Sprintf("column %s: %s", ae.Column, errorText(ae.Err))
+	}
+	return errorText(err)
 }
 
 // quoteIdent double-quotes a column name unless it is a plain lower-case
@@ -392,7 +435,7 @@ func runImportCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	db, closeDB, err := conn.open(ctx, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "astrasql: %v\n", err)
+		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
 		return exitError
 	}
 	defer closeDB()
@@ -400,7 +443,7 @@ func runImportCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	if err := s.importCSV(ctx, rest[0], table); err != nil {
-		fmt.Fprintf(stderr, "astrasql: %v\n", err)
+		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
 		return exitError
 	}
 	return exitOK

@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			b, err = os.ReadFile(o.file)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "astrasql: %v\n", err)
+			fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
 			return exitUsage
 		}
 		script, scriptName = string(b), o.file
@@ -183,7 +183,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	db, closeDB, err := o.conn.open(ctx, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "astrasql: %v\n", err)
+		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
 		return exitError
 	}
 	defer closeDB()

@@ -1,5 +1,3 @@
-//go:build astrasql_driver
-
 package main
 
 import (

@@ -110,7 +110,7 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 				if errors.Is(err, errQuit) {
 					return exitOK
 				}
-				fmt.Fprintf(s.errOut, "ERROR: %v\n", err)
+				fmt.Fprintf(s.errOut, "ERROR: %s\n", errorText(err))
 			}
 			continue
 		}
@@ -125,7 +125,7 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 				if errors.Is(err, errQuit) {
 					return exitOK
 				}
-				fmt.Fprintf(s.errOut, "ERROR: %v\n", err)
+				fmt.Fprintf(s.errOut, "ERROR: %s\n", errorText(err))
 			}
 		}
 	}

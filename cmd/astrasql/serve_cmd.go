@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 )
 
-// serveCommand is `astrasql serve`: the local Data API server, built in
-// serve.go (runServe) by its owner.
+// serveCommand is `astrasql serve`: runServe (serve.go) until Ctrl-C or
+// SIGTERM.
 func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "astrasql serve: not available in this build yet")
-	return exitError
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runServe(ctx, args, stdout, stderr)
 }

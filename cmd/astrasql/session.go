@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/astrasql/astrasql"
 	"golang.org/x/term"
 )
 
@@ -61,7 +62,8 @@ func (s *session) runScript(ctx context.Context, src string) int {
 			return exitOK
 		}
 		if err != nil {
-			fmt.Fprintf(s.errOut, "astrasql: error at line %d: %v\n", it.Line, err)
+			line, msg := errorAt(it, err)
+			fmt.Fprintf(s.errOut, "astrasql: error at line %d: %s\n", line, msg)
 			return exitError
 		}
 	}
@@ -85,6 +87,31 @@ func (s *session) runItem(ctx context.Context, it item) error {
 		s.status("Time: %s", formatDuration(time.Since(start)))
 	}
 	return err
+}
+
+// errorText is an error's message without the driver's "astrasql: "
+// prefix, which the CLI's own prefix makes redundant.
+func errorText(err error) string {
+	return strings.TrimPrefix(err.Error(), "astrasql: ")
+}
+
+// errorAt returns the script line an error is on and its message. A syntax
+// error's position, relative to the statement, becomes the line in the
+// script.
+func errorAt(it item, err error) (int, string) {
+	var se *astrasql.SyntaxError
+	if !it.Meta && errors.As(err, &se) && se.Line > 0 {
+		line, col := it.Line+se.Line-1, se.Col
+		if se.Line == 1 {
+			col += it.Col - 1
+		}
+		msg := fmt.Sprintf("syntax error at column %d", col)
+		if se.Near != "" {
+			msg += fmt.Sprintf(" near %q", se.Near)
+		}
+		return line, msg + ": " + se.Msg
+	}
+	return it.Line, errorText(err)
 }
 
 func formatDuration(d time.Duration) string {

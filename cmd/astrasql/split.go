@@ -1,12 +1,16 @@
 package main
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // item is one unit of a script: an SQL statement (without its terminating
 // ';') or a meta command line such as `\d t`.
 type item struct {
 	Text string
 	Line int  // 1-based line of the item's first character in the source
+	Col  int  // 1-based column (in characters) of that first character
 	Meta bool // a backslash command: Text is the whole line, trimmed
 }
 
@@ -41,13 +45,14 @@ func (s splitter) split(src string, final bool) (items []item, rest string, st s
 	}
 	start := 0       // start of the current item in src
 	contentLine := 0 // line of the first non-blank, non-comment char of the current item
+	contentOff := 0  // its offset in src
 	hasContent := false
 	depth := 0
 	i := 0
 	n := len(src)
 	emit := func(end int) {
 		if hasContent {
-			items = append(items, item{Text: strings.TrimSpace(src[start:end]), Line: contentLine})
+			items = append(items, item{Text: strings.TrimSpace(src[contentOff:end]), Line: contentLine, Col: col(src, lineStart0(src, contentOff), contentOff)})
 		}
 		hasContent = false
 		depth = 0
@@ -71,7 +76,7 @@ func (s splitter) split(src string, final bool) (items []item, rest string, st s
 			} else {
 				end += i
 			}
-			items = append(items, item{Text: strings.TrimSpace(src[i:end]), Line: line, Meta: true})
+			items = append(items, item{Text: strings.TrimSpace(src[i:end]), Line: line, Col: col(src, lineStart0(src, i), i), Meta: true})
 			i = end
 			start = i
 		case c == '-' && i+1 < n && src[i+1] == '-', c == '#':
@@ -84,13 +89,13 @@ func (s splitter) split(src string, final bool) (items []item, rest string, st s
 		case c == '/' && i+1 < n && src[i+1] == '*':
 			end := strings.Index(src[i+2:], "*/")
 			if end < 0 {
-				return s.finish(items, src, start, hasContent, contentLine, final, stateComment)
+				return s.finish(items, src, start, hasContent, contentLine, contentOff, final, stateComment)
 			}
 			line += strings.Count(src[i:i+2+end+2], "\n")
 			i += 2 + end + 2
 		case c == '\'' || c == '"' || c == '`':
 			if !hasContent {
-				hasContent, contentLine = true, line
+				hasContent, contentLine, contentOff = true, line, i
 			}
 			j := i + 1
 			closed := false
@@ -118,7 +123,7 @@ func (s splitter) split(src string, final bool) (items []item, rest string, st s
 				j++
 			}
 			if !closed {
-				return s.finish(items, src, start, hasContent, contentLine, final, stateQuote)
+				return s.finish(items, src, start, hasContent, contentLine, contentOff, final, stateQuote)
 			}
 			i = j
 		case c == ';':
@@ -131,7 +136,7 @@ func (s splitter) split(src string, final bool) (items []item, rest string, st s
 			start = i
 		default:
 			if !hasContent {
-				hasContent, contentLine = true, line
+				hasContent, contentLine, contentOff = true, line, i
 			}
 			switch c {
 			case '(', '[', '{':
@@ -148,10 +153,10 @@ func (s splitter) split(src string, final bool) (items []item, rest string, st s
 	if depth > 0 {
 		st = stateBracket
 	}
-	return s.finish(items, src, start, hasContent, contentLine, final, st)
+	return s.finish(items, src, start, hasContent, contentLine, contentOff, final, st)
 }
 
-func (s splitter) finish(items []item, src string, start int, hasContent bool, contentLine int, final bool, st scanState) ([]item, string, scanState) {
+func (s splitter) finish(items []item, src string, start int, hasContent bool, contentLine, contentOff int, final bool, st scanState) ([]item, string, scanState) {
 	if !hasContent {
 		if st == stateComment && !final {
 			return items, src[start:], st
@@ -159,8 +164,18 @@ func (s splitter) finish(items []item, src string, start int, hasContent bool, c
 		return items, "", stateNormal
 	}
 	if final {
-		items = append(items, item{Text: strings.TrimSpace(src[start:]), Line: contentLine})
+		items = append(items, item{Text: strings.TrimSpace(src[contentOff:]), Line: contentLine, Col: col(src, lineStart0(src, contentOff), contentOff)})
 		return items, "", stateNormal
 	}
 	return items, src[start:], st
+}
+
+// lineStart0 returns the offset of the start of the line holding off.
+func lineStart0(src string, off int) int {
+	return strings.LastIndexByte(src[:off], '\n') + 1
+}
+
+// col is the 1-based character column of off, on the line starting at lineStart.
+func col(src string, lineStart, off int) int {
+	return utf8.RuneCountInString(src[lineStart:off]) + 1
 }

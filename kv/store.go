@@ -73,7 +73,9 @@ func WithoutCreate() Option { return func(c *config) { c.create = false } }
 
 // WithBatchSize sets how many keys go in one statement (default 100, the
 // Data API's rows per insertMany and values per $in, so that one statement
-// is one request).
+// is one request). MGet and MDelete use at most 100 keys per statement
+// whatever the setting: the driver would send a longer IN list as an $or of
+// $in filters, which the server cannot serve as partition lookups.
 func WithBatchSize(n int) Option { return func(c *config) { c.batchSize = n } }
 
 // WithConcurrency sets how many statements of one call may run at once
@@ -86,6 +88,7 @@ func withBatchBytes(n int) Option { return func(c *config) { c.batchBytes = n } 
 
 const (
 	defaultBatchSize   = 100
+	maxInValues        = 100 // the Data API's limit of values in one $in
 	defaultBatchBytes  = 8 << 20
 	defaultConcurrency = 4
 )
@@ -227,7 +230,7 @@ func (s *Store[V]) MGet(ctx context.Context, keys []string) (vals []V, found []b
 		}
 		where[k] = append(where[k], i)
 	}
-	batches := split(make([]int, len(uniq)), s.cfg.batchSize, 0)
+	batches := split(make([]int, len(uniq)), min(s.cfg.batchSize, maxInValues), 0)
 	_, errs, stop := runBatches(ctx, len(batches), s.cfg.concurrency, func(ctx context.Context, i int) error {
 		b := batches[i]
 		args := make([]any, 0, b.hi-b.lo)
@@ -286,7 +289,7 @@ func (s *Store[V]) MDelete(ctx context.Context, keys []string) error {
 			return &WriteError{Op: "MDelete", NotWritten: uniq, Err: err}
 		}
 	}
-	batches := split(make([]int, len(uniq)), s.cfg.batchSize, 0)
+	batches := split(make([]int, len(uniq)), min(s.cfg.batchSize, maxInValues), 0)
 	return s.write(ctx, "MDelete", uniq, batches, func(ctx context.Context, b span) error {
 		args := make([]any, 0, b.hi-b.lo)
 		for _, k := range uniq[b.lo:b.hi] {
@@ -300,7 +303,8 @@ func (s *Store[V]) MDelete(ctx context.Context, keys []string) error {
 // Keys returns an iterator over the keys that start with prefix (all keys
 // when prefix is empty), read page by page as the loop advances. Keys come
 // in no particular order. On failure the iterator yields one non-nil error
-// and stops. Breaking out of the loop releases the query.
+// and stops. Breaking out of the loop releases the query; each loop over
+// the iterator runs the query anew.
 //
 // The prefix is literal (no wildcards) and is compared byte by byte, as
 // Cassandra compares text; see the package documentation for how the scan

@@ -82,7 +82,7 @@ class CheckFailure extends Error {
   }
 }
 
-const show = (v) => inspect(v, { depth: 8, breakLength: 140, maxArrayLength: 30, maxStringLength: 2000 });
+const show = (v) => inspect(v, { depth: 8, breakLength: 140, maxArrayLength: 30, maxStringLength: 300 });
 
 let passed = 0;
 const failures = [];
@@ -167,6 +167,24 @@ function report(name, f) {
     console.log('interop: stopped at the first failure (INTEROP_FAIL_FAST=1)');
     process.exit(1);
   }
+}
+
+// indep runs checks nothing later depends on: a failure is recorded and the
+// section goes on.
+async function indep(label, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    report(current, e instanceof CheckFailure ? e : unexpected(label, e));
+  }
+}
+
+// unexpected turns an exception a check did not expect into a failure.
+function unexpected(label, e) {
+  const got = e instanceof DataAPIResponseError
+    ? { DataAPIResponseError: e.errorDescriptors.map((d) => `${d.errorCode}: ${d.message}`), command: Object.keys(e.command)[0] }
+    : (e && e.stack) || String(e);
+  return new CheckFailure(label, 'no exception', got);
 }
 
 function truthy(label, cond, expected, got, note) {
@@ -883,6 +901,102 @@ section('alter and drop', async () => {
   await rejects('findOne on a dropped table', () => table.findOne({ id: 'r' }), 'UNKNOWN_COLLECTION_OR_TABLE');
 });
 
+const EDGE = 'interop_edge';
+
+// Inputs the client passes through untouched (plain strings), where the real
+// server's answer comes from the Java parser it uses (JSONCodecs:
+// InetAddress.getByName, LocalTime.parse, LocalDate.parse) or from Cassandra.
+// These cases come from astra-db-ts's own tables test suite
+// (tests/integration/documents/tables/datatypes.test.ts, indexes.test.ts,
+// insert-one.test.ts), which runs against the real server. Each check here
+// stands alone.
+section('edge inputs', async () => {
+  await dropIfExists(EDGE);
+  const table = await db.createTable(EDGE, {
+    definition: {
+      columns: { k: 'text', i: 'inet', t: 'time', d: 'date', l: { type: 'list', valueType: 'inet' }, s: { type: 'set', valueType: 'timestamp' } },
+      primaryKey: 'k',
+    },
+  });
+  let n = 0;
+  const roundTrip = (col, input, want, note) => {
+    const label = `${col} ${JSON.stringify(String(input))} is accepted and reads back as ${want}`;
+    return indep(label, async () => {
+      const k = `r${n++}`;
+      try {
+        await table.insertOne({ k, [col]: input });
+      } catch (e) {
+        const f = unexpected(label, e);
+        f.note = note;
+        throw f;
+      }
+      const got = (await table.findOne({ k }))?.[col];
+      eq(label, got === null || got === undefined ? got : got.toString(), want, note);
+    });
+  };
+  const refused = (label, row, code, note) => indep(label, async () => {
+    await rejects(label, () => table.insertOne(row), code).catch((e) => {
+      if (e instanceof CheckFailure) e.note = note;
+      throw e;
+    });
+  });
+
+  const inetNote = 'the real server parses inet with java.net.InetAddress.getByName (JSONCodec.ToCQL.inetAddressFromString), which takes the 1-, 2- and 3-part IPv4 forms';
+  await roundTrip('i', '127.1', '127.0.0.1', inetNote);
+  await roundTrip('i', '127.0.1', '127.0.0.1', inetNote);
+  await roundTrip('i', '192.168.36095', '192.168.140.255', inetNote);
+  await roundTrip('i', '192.11046143', '192.168.140.255', inetNote);
+  await roundTrip('i', '::ffff:192.168.0.1', '192.168.0.1', 'IPv4-mapped IPv6 becomes an Inet4Address in Java');
+  await refused('inet "10.10.10.1000"', { k: 'bad', i: '10.10.10.1000' }, 'INVALID_COLUMN_VALUES');
+  await refused('inet "127.0.0.1/16"', { k: 'bad', i: '127.0.0.1/16' }, 'INVALID_COLUMN_VALUES');
+
+  const timeNote = 'the real server parses time with java.time.LocalTime.parse (ISO_LOCAL_TIME: a fraction of 0 to 9 digits after the point)';
+  await roundTrip('t', '23:59:00.', '23:59:00.000000000', timeNote);
+  await roundTrip('t', '23:59', '23:59:00.000000000');
+  await refused('time with 10 fraction digits', { k: 'bad', t: '00:00:00.0000000000' }, 'INVALID_COLUMN_VALUES', timeNote);
+  await refused('time "24:00:00"', { k: 'bad', t: '24:00:00' }, 'INVALID_COLUMN_VALUES');
+
+  const dateNote = 'the real server parses date with java.time.LocalDate.parse (ISO_LOCAL_DATE: a sign only on years of more than 4 digits)';
+  await refused('date "+2000-01-01" (sign on a 4-digit year)', { k: 'bad', d: '+2000-01-01' }, 'INVALID_COLUMN_VALUES', dateNote);
+  await roundTrip('d', '0000-01-01', '0000-01-01');
+  await roundTrip('d', '-0001-01-01', '-0001-01-01');
+  await roundTrip('d', date('+500000-12-31'), '+500000-12-31');
+  await roundTrip('d', date('-500000-12-31'), '-500000-12-31');
+
+  const keyNote = 'Cassandra refuses an empty value or one over 65535 bytes for a single-column partition key (InvalidRequestException -> INVALID_DATABASE_QUERY)';
+  await refused('empty string as the whole partition key', { k: '' }, 'INVALID_DATABASE_QUERY', keyNote);
+  await refused('partition key of 65536 bytes', { k: 'a'.repeat(65536) }, 'INVALID_DATABASE_QUERY', keyNote);
+  await indep('partition key of 65535 bytes is accepted', async () => {
+    await table.insertOne({ k: 'a'.repeat(65535) });
+    ok('partition key of 65535 bytes is accepted');
+  });
+
+  await indep('createIndex {list: "$values"} / {set: "$values"}', async () => {
+    const note = 'ApiRegularIndex.createApiIndexForCollection ignores the map component for list/set and always indexes values';
+    for (const [name, col] of [['interop_edge_l', 'l'], ['interop_edge_s', 's']]) {
+      try {
+        await table.createIndex(name, { [col]: '$values' });
+      } catch (e) {
+        const f = unexpected(`createIndex ${name} on {${col}: "$values"}`, e);
+        f.note = note;
+        throw f;
+      }
+    }
+    const defs = Object.fromEntries((await table.listIndexes()).map((i) => [i.name, i.definition.column]));
+    eq('createIndex {list: "$values"} / {set: "$values"} (the client suite form) makes values indexes', [defs.interop_edge_l, defs.interop_edge_s], [{ l: '$values' }, { s: '$values' }], note);
+  });
+
+  await indep('blob primary key', async () => {
+    const bt = await db.createTable('interop_edge_blob', { definition: { columns: { b: 'blob', n: 'int' }, primaryKey: 'b' } });
+    const res = await bt.insertOne({ b: blob(Buffer.from('smoke_on_the_water')), n: 1 });
+    const raw = res.insertedId.b.raw();
+    eq('insertOne with a blob primary key: insertedId decodes to the same blob', typeof raw === 'object' && '$binary' in raw ? raw.$binary : raw, 'c21va2Vfb25fdGhlX3dhdGVy',
+      'the real server writes insertedIds from the raw CQL values with Jackson: a blob (ByteBuffer) is a plain base64 string; the client wraps it as {$binary: <string>} (DataAPIBlob[$DeserializeForTable], target InsertedId)');
+    eq('findOne by blob primary key', (await bt.findOne({ b: blob(Buffer.from('smoke_on_the_water')) }))?.n, 1);
+  });
+  await db.dropTable('interop_edge_blob', { ifExists: true });
+});
+
 section('errors', async () => {
   const table = db.table(MANY);
   await rejects('insertOne with an unknown column', () => table.insertOne({ id: 1, nope: 1 }), 'UNKNOWN_TABLE_COLUMNS');
@@ -899,7 +1013,7 @@ section('errors', async () => {
 });
 
 section('cleanup', async () => {
-  for (const t of [TYPES, MANY, PAGING, VEC, UPD, IDX]) await db.dropTable(t, { ifExists: true });
+  for (const t of [TYPES, MANY, PAGING, VEC, UPD, IDX, EDGE]) await db.dropTable(t, { ifExists: true });
   const left = (await db.listTables({ nameOnly: true })).filter((n) => n.startsWith('interop_'));
   eq('all interop tables dropped', left, []);
 });

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -211,6 +212,7 @@ func TestInsertManyCancel(t *testing.T) {
 	s := &insertServer{gate: make(chan struct{})}
 	f := newFake(t, s.serve)
 	c := newClient(t, f.URL, func(o *dataapi.Options) { o.InsertConcurrency = 2 })
+	base := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	var res *dataapi.InsertManyResult
@@ -226,6 +228,8 @@ func TestInsertManyCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res.Inserted != 0 || res.Unknown != 200 || res.NotAttempted != 800 {
 		t.Fatalf("%v %+v", err, res)
 	}
+	c.Close()
+	settleGoroutines(t, base)
 }
 
 func TestInsertOne(t *testing.T) {

@@ -307,3 +307,30 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// What -format csv writes, \import reads back: every column type.
+func TestCSVRoundTrip(t *testing.T) {
+	dsn := newServer(t)
+	const cols = "(id int PRIMARY KEY, a ascii, bi bigint, b blob, bo boolean, d date, de decimal, do double, du duration, f float, ip inet, si smallint, t text, tm time, ts timestamp, ti tinyint, u uuid, vi varint, l list<text>, s set<int>, m map<text, int>, mi map<int, text>, v vector<float, 3>)"
+	setup := "CREATE TABLE ty " + cols + ";\nCREATE TABLE ty2 " + cols + ";\n" +
+		`INSERT INTO ty (id, a, bi, b, bo, d, de, do, du, f, ip, si, t, tm, ts, ti, u, vi, l, s, m, mi, v) VALUES
+ (1, 'asc', 9007199254740993, 0x0102ff, true, '2024-02-29', 12345678901234567890.123456789, 0.1, '1h30m', 0.1, '10.0.0.1', 7, 'multi
+line, "quoted"', '12:34:56.789', '2024-05-01T12:00:00.123Z', 3, '123e4567-e89b-12d3-a456-426614174000', 123456789012345678901234567890, ['x', 'y''z'], {3, 1}, {'k': 1, 'a': 2}, {2: 'two'}, [0.1, -2.5, 3]),
+ (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);`
+	if r := runCLI(t, "", "-dsn", dsn, "-e", setup); r.code != 0 {
+		t.Fatalf("setup: %v", r)
+	}
+	r := runCLI(t, "", "-dsn", dsn, "-format", "csv", "-e", "SELECT * FROM ty")
+	if r.code != 0 {
+		t.Fatalf("export: %v", r)
+	}
+	csvPath := writeFile(t, "ty.csv", r.stdout)
+	if r := runCLI(t, "", "import", "-dsn", dsn, "-table", "ty2", csvPath); r.code != 0 || !strings.Contains(r.stdout, "IMPORT 2 ") {
+		t.Fatalf("import: %v", r)
+	}
+	a := runCLI(t, "", "-dsn", dsn, "-format", "jsonl", "-e", "SELECT * FROM ty ORDER BY id")
+	b := runCLI(t, "", "-dsn", dsn, "-format", "jsonl", "-e", "SELECT * FROM ty2 ORDER BY id")
+	if a.code != 0 || a.stdout != b.stdout {
+		t.Errorf("after a CSV round trip:\n%s\nwant\n%s", b.stdout, a.stdout)
+	}
+}

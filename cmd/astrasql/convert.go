@@ -73,13 +73,18 @@ func convertJSON(v any, t typesmap.Type) (any, error) {
 			}
 			vec := make([]float32, len(x))
 			for i, e := range x {
-				n, ok := e.(json.Number)
-				if !ok {
+				var text string
+				switch n := e.(type) {
+				case json.Number:
+					text = n.String()
+				case string: // "NaN", "Infinity", "-Infinity", as -format csv writes them
+					text = n
+				default:
 					return nil, fmt.Errorf("vector element %d is not a number", i+1)
 				}
-				f, err := strconv.ParseFloat(n.String(), 32)
+				f, err := strconv.ParseFloat(text, 32)
 				if err != nil {
-					return nil, fmt.Errorf("vector element %d: %v", i+1, err)
+					return nil, fmt.Errorf("vector element %d is not a number: %q", i+1, abbrev(text))
 				}
 				vec[i] = float32(f)
 			}
@@ -98,19 +103,33 @@ func convertJSON(v any, t typesmap.Type) (any, error) {
 				out[i] = c
 			}
 			return out, nil
+		case typesmap.KindMap:
+			// [[key, value], ...]: how -format csv writes maps whose keys are not text.
+			kt, vt := mapTypes(t)
+			out := make(map[any]any, len(x))
+			for i, e := range x {
+				pair, ok := e.([]any)
+				if !ok || len(pair) != 2 {
+					return nil, fmt.Errorf("entry %d is not a [key, value] pair", i+1)
+				}
+				k, err := convertJSON(pair[0], kt)
+				if err != nil {
+					return nil, fmt.Errorf("entry %d key: %v", i+1, err)
+				}
+				v, err := convertJSON(pair[1], vt)
+				if err != nil {
+					return nil, fmt.Errorf("entry %d value: %v", i+1, err)
+				}
+				out[k] = v
+			}
+			return out, nil
 		}
 		return nil, fmt.Errorf("an array is not a %s", t)
 	case map[string]any:
 		if t.Kind != typesmap.KindMap {
 			return nil, fmt.Errorf("an object is not a %s", t)
 		}
-		kt, vt := typesmap.Of(typesmap.Text), typesmap.Of(typesmap.Text)
-		if t.Key != nil {
-			kt = *t.Key
-		}
-		if t.Value != nil {
-			vt = *t.Value
-		}
+		kt, vt := mapTypes(t)
 		if kt.Kind == typesmap.Text || kt.Kind == typesmap.Ascii {
 			out := make(map[string]any, len(x))
 			for k, e := range x {
@@ -137,6 +156,17 @@ func convertJSON(v any, t typesmap.Type) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("cannot use %v as %s", v, t)
+}
+
+func mapTypes(t typesmap.Type) (key, value typesmap.Type) {
+	key, value = typesmap.Of(typesmap.Text), typesmap.Of(typesmap.Text)
+	if t.Key != nil {
+		key = *t.Key
+	}
+	if t.Value != nil {
+		value = *t.Value
+	}
+	return key, value
 }
 
 var timestampLayouts = []string{

@@ -15,7 +15,8 @@ type Embedder func(ctx context.Context, texts []string) ([][]float32, error)
 
 // CachedEmbedder wraps an Embedder with a cache in a bytes store, as
 // LangChain's CacheBackedEmbeddings does: a text embedded once with a given
-// model is not sent to the embedder again. It is safe for concurrent use.
+// model is not sent to the embedder again. It is safe for concurrent use;
+// concurrent calls that miss the same text may each embed it.
 type CachedEmbedder struct {
 	store *Store[[]byte]
 	model string

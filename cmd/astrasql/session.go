@@ -28,6 +28,8 @@ type session struct {
 	timing bool
 	// interactive: errors are shown and the prompt goes on.
 	interactive bool
+	// wide: print the current result without cutting cells.
+	wide bool
 	// includeDepth guards \i against a file that includes itself.
 	includeDepth int
 }
@@ -160,6 +162,9 @@ func firstKeyword(sql string) string {
 func (s *session) runSQL(ctx context.Context, text string) error {
 	kw := firstKeyword(text)
 	if queryKeywords[kw] {
+		// An EXPLAIN is read for its JSON: never cut it.
+		s.wide = kw == "EXPLAIN"
+		defer func() { s.wide = false }()
 		return s.query(ctx, text)
 	}
 	res, err := s.db.ExecContext(ctx, text)
@@ -208,7 +213,9 @@ func (s *session) printRows(rows *sql.Rows) error {
 		cols[i] = column{Name: ct.Name(), DBType: strings.ToUpper(ct.DatabaseTypeName())}
 	}
 	o := s.opts
-	if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if s.wide {
+		o.MaxWidth = 0
+	} else if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
 			o.TermWidth = w
 		}

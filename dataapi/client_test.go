@@ -369,3 +369,27 @@ func TestHasCode(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEchoedTokenScrubbed: a server that echoes the request's headers in an
+// error must not leak the token into errors.
+func TestEchoedTokenScrubbed(t *testing.T) {
+	for _, status := range []int{200, 400, 401} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, fr *fakeReq) {
+				tok := r.Header.Get("Token")
+				if status == 400 {
+					writeJSON(w, status, "bad request; headers: Token: "+tok)
+					return
+				}
+				writeJSON(w, status, `{"errors":[{"errorCode":"X","title":"`+tok+`","message":"token `+tok+` rejected"}]}`)
+			})
+			c := newClient(t, f.URL)
+			_, err := c.FindOne(context.Background(), dataapi.FindOneRequest{Table: "t"})
+			var ae *dataapi.APIError
+			errors.As(err, &ae)
+			if err == nil || strings.Contains(fmt.Sprintf("%v %+v %#v", err, err, ae), "SECRET") {
+				t.Fatalf("%v / %#v", err, ae)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -231,6 +232,10 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 	derr := decodeEnvelope(dec, cl, env)
 	offset := dec.InputOffset()
 	putDecoder(dec)
+	for i := range env.warnings {
+		w := &env.warnings[i]
+		w.Message, w.Title = c.scrub(w.Message), c.scrub(w.Title)
+	}
 	if derr != nil {
 		err := c.failure(ctx, actx, cl, derr, offset, br)
 		var be *BadResponseError
@@ -239,6 +244,7 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 		return env, cl.repeatable && retryable, 0, err
 	}
 	if len(env.errors) > 0 {
+		c.scrubErrors(env.errors)
 		return env, cl.repeatable && transientAPIErrors(env.errors), 0, &ResponseError{Command: cl.Command, Keyspace: cl.Keyspace,
 			Table: cl.Table, HTTPStatus: env.httpStatus, Errors: env.errors, Warnings: env.warnings}
 	}
@@ -311,13 +317,14 @@ func (c *Client) httpFailure(ctx, actx context.Context, cl *call, resp *http.Res
 		} `json:"status"`
 	}
 	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
+		c.scrubErrors(e.Errors)
 		he.Errors = e.Errors
 		env.errors = e.Errors
 		if e.Status != nil {
 			env.warnings = e.Status.Warnings
 		}
 	} else if len(body) > 0 {
-		he.Body = string(body[:min(len(body), 256)])
+		he.Body = c.scrub(string(body[:min(len(body), 256)]))
 	}
 	return he
 }
@@ -427,4 +434,21 @@ func getDecoder(r io.Reader) *jsontext.Decoder {
 func putDecoder(dec *jsontext.Decoder) {
 	dec.Reset(eofReader{})
 	decoderPool.Put(dec)
+}
+
+// scrub removes the client's secrets from text that came from the server
+// (a gateway could echo request headers in an error page).
+func (c *Client) scrub(s string) string {
+	for _, secret := range []string{c.token, c.embedKey} {
+		if len(secret) >= 8 && strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
+	}
+	return s
+}
+
+func (c *Client) scrubErrors(errs []*APIError) {
+	for _, e := range errs {
+		e.Message, e.Title = c.scrub(e.Message), c.scrub(e.Title)
+	}
 }

@@ -25,7 +25,8 @@ type sortExpr struct {
 // readPlan is a parsed find/findOne.
 type readPlan struct {
 	filter      *filter
-	cols        []*column // projected
+	cols        []*column // projected, in table order (projectionSchema)
+	rowCols     []*column // projected, in the order rows list them
 	sorts       []sortExpr
 	vector      []float32 // ANN query
 	vectorCol   *column
@@ -132,7 +133,7 @@ func (h *Handler) find(req *request, t *table, one bool) *result {
 		warns = kept
 	}
 	p.warnings = append(warns, p.warnings...)
-	if p.cols, e = t.parseProjection(b.get("projection")); e != nil {
+	if p.cols, p.rowCols, e = t.parseProjection(b.get("projection")); e != nil {
 		return errResult(e)
 	}
 	if p.inMemory && p.pageState != "" {
@@ -335,7 +336,54 @@ func (t *table) singlePartition(f *filter) bool {
 	return ok && len(keys) == 1
 }
 
-func (t *table) parseProjection(v *jv) ([]*column, *apiError) {
+// parseProjection returns the projected columns in table order and in the
+// order rows list them: the order of an inclusion projection, else the
+// real server's hash-map order.
+func (t *table) parseProjection(v *jv) ([]*column, []*column, *apiError) {
+	cols, e := t.projectedColumns(v)
+	if e != nil {
+		return nil, nil, e
+	}
+	in := map[string]bool{}
+	for _, c := range cols {
+		in[c.name] = true
+	}
+	var rowCols []*column
+	if v != nil && v.kind == jObject && len(v.obj) > 0 && v.obj[0].key != "*" && projectionIncludes(v) {
+		seen := map[string]bool{}
+		for _, m := range v.obj {
+			if in[m.key] && !seen[m.key] {
+				seen[m.key] = true
+				rowCols = append(rowCols, t.col(m.key))
+			}
+		}
+		return cols, rowCols, nil
+	}
+	names := make([]string, 0, len(t.cols))
+	for _, c := range t.cols {
+		names = append(names, c.name)
+	}
+	for _, n := range javaHashMapOrder(names) {
+		if in[n] {
+			rowCols = append(rowCols, t.col(n))
+		}
+	}
+	return cols, rowCols, nil
+}
+
+func projectionIncludes(v *jv) bool {
+	m := v.obj[0].val
+	switch m.kind {
+	case jBool:
+		return m.b
+	case jNumber:
+		d, ok := parseDecimal(m.s)
+		return !ok || d.unscaled.Sign() != 0
+	}
+	return false
+}
+
+func (t *table) projectedColumns(v *jv) ([]*column, *apiError) {
 	if v.isNull() || (v.kind == jObject && len(v.obj) == 0) {
 		return t.cols, nil
 	}
@@ -662,7 +710,7 @@ func (t *table) runRead(h *Handler, p *readPlan, one bool) *result {
 	docs := jArr()
 	for i, r := range rows {
 		d := &jv{kind: jObject, obj: make([]member, 0, len(p.cols)+1)}
-		for _, c := range p.cols {
+		for _, c := range p.rowCols {
 			if v, ok := r.vals[c.name]; ok && v != nil {
 				d.obj = append(d.obj, member{c.name, encodeValue(c.typ, v, ctx)})
 			}

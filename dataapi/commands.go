@@ -391,6 +391,43 @@ func (c *Client) CreateVectorIndex(ctx context.Context, r CreateVectorIndexReque
 	return &Result{Warnings: w}, err
 }
 
+// CreateTextIndexRequest is createTextIndex (a lexical/BM25 index on a text
+// or ascii column). Analyzer is a JSON string ("standard", "english") or
+// object ({"tokenizer":{"name":"standard"},"filters":[...]}); nil leaves the
+// server's default.
+type CreateTextIndexRequest struct {
+	Keyspace    string
+	Table       string
+	Name        string
+	Column      string
+	Analyzer    json.RawMessage
+	IfNotExists bool
+}
+
+// CreateTextIndex creates a text index.
+func (c *Client) CreateTextIndex(ctx context.Context, r CreateTextIndexRequest) (*Result, error) {
+	type opts struct {
+		Analyzer json.RawMessage `json:"analyzer"`
+	}
+	body := struct {
+		Name       string `json:"name"`
+		Definition struct {
+			Column  string `json:"column"`
+			Options *opts  `json:"options,omitempty"`
+		} `json:"definition"`
+		Options *ifNotExists `json:"options,omitempty"`
+	}{Name: r.Name}
+	body.Definition.Column = r.Column
+	if len(r.Analyzer) > 0 {
+		body.Definition.Options = &opts{r.Analyzer}
+	}
+	if r.IfNotExists {
+		body.Options = &ifNotExists{true}
+	}
+	w, err := c.simple(ctx, "createTextIndex", r.Keyspace, r.Table, body, nil)
+	return &Result{Warnings: w}, err
+}
+
 // ListIndexesRequest is listIndexes of one table.
 type ListIndexesRequest struct {
 	Keyspace string

@@ -67,6 +67,11 @@ func TestRequestBodies(t *testing.T) {
 			_, err := c.CreateVectorIndex(context.Background(), dataapi.CreateVectorIndexRequest{Table: "t", Name: "vi", Column: "v", Metric: "dot_product", SourceModel: "openai-v3-small"})
 			return err
 		}, "createVectorIndex", "/v1/ks/t", `{"name":"vi","definition":{"column":"v","options":{"metric":"dot_product","sourceModel":"openai-v3-small"}}}`},
+		{"createTextIndex", func(c *dataapi.Client) error {
+			_, err := c.CreateTextIndex(context.Background(), dataapi.CreateTextIndexRequest{Table: "t", Name: "ti", Column: "body",
+				Analyzer: json.RawMessage(`"english"`), IfNotExists: true})
+			return err
+		}, "createTextIndex", "/v1/ks/t", `{"name":"ti","definition":{"column":"body","options":{"analyzer":"english"}},"options":{"ifNotExists":true}}`},
 		{"listIndexes", func(c *dataapi.Client) error {
 			_, err := c.ListIndexes(context.Background(), dataapi.ListIndexesRequest{Table: "t", Explain: true})
 			return err

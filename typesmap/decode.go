@@ -527,6 +527,9 @@ func parseFloatBytes(b []byte, bits int) (float64, bool) {
 	case "-Infinity":
 		return math.Inf(-1), true
 	}
+	if f, ok := fastFloat(b, bits); ok {
+		return f, true
+	}
 	if len(b) == 0 || !(b[0] == '-' || b[0] == '.' || b[0] >= '0' && b[0] <= '9') {
 		return 0, false // strconv would take "inf", "0x1p3" and such
 	}
@@ -559,6 +562,97 @@ func plainDecimal(b []byte) bool {
 		}
 	}
 	return !(zero && len(b) > 0 && b[0] == '-')
+}
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat parses the common JSON numbers (at most 19 significant
+// digits, small exponent) exactly, without strconv: a mantissa below 2^53
+// times or divided by an exact power of ten is correctly rounded (Clinger's
+// fast path). For float32 the float64 result is rounded again, which is
+// exact unless it lands on a float32 tie or in the subnormal range; those
+// go to strconv. ok is false when the fast path does not apply.
+func fastFloat(b []byte, bits int) (float64, bool) {
+	i, neg := 0, false
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
+	}
+	var mant uint64
+	digits, exp := 0, 0
+	start := i
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if mant != 0 || b[i] != '0' {
+			digits++
+		}
+		mant = mant*10 + uint64(b[i]-'0')
+		if digits > 19 {
+			return 0, false
+		}
+	}
+	if i == start {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		fs := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if mant != 0 || b[i] != '0' {
+				digits++
+			}
+			mant = mant*10 + uint64(b[i]-'0')
+			exp--
+			if digits > 19 {
+				return 0, false
+			}
+		}
+		if i == fs {
+			return 0, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			eneg = b[i] == '-'
+			i++
+		}
+		es, e := i, 0
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if e > 1000 {
+				return 0, false
+			}
+			e = e*10 + int(b[i]-'0')
+		}
+		if i == es {
+			return 0, false
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if i != len(b) || mant > 1<<53 || exp < -22 || exp > 22 {
+		return 0, false
+	}
+	f := float64(mant)
+	if exp < 0 {
+		f /= pow10[-exp]
+	} else {
+		f *= pow10[exp]
+	}
+	if bits == 32 && f != 0 {
+		fb := math.Float64bits(f)
+		if f < 0x1p-126 || f > math.MaxFloat32 || fb&(1<<29-1) == 1<<28 {
+			return 0, false
+		}
+		f = float64(float32(f))
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // normal renders a decimal in plain notation, keeping its scale (trailing

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,3 +214,29 @@ func TestDecodeJSON(t *testing.T) {
 }
 
 func reflectTypeOf(v any) reflect.Type { return reflect.TypeOf(v) }
+
+// TestFastFloat compares the fast path with strconv on random shortest
+// forms (as servers print them) and on hand-picked hard cases.
+func TestFastFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	inputs := []string{"0", "-0", "0.0", "1", "1e22", "1e23", "9007199254740993", "0.1", "3.4028235E38", "3.4028236E38",
+		"1.17549435E-38", "1.4E-45", "16777217", "0.000001", "123456789012345678", "1e-22", "-2.5e-3", "1.00000017881393432617187499"}
+	for i := 0; i < 20000; i++ {
+		inputs = append(inputs,
+			strconv.FormatFloat(float64(math.Float32frombits(r.Uint32())), 'g', -1, 32),
+			strconv.FormatFloat(math.Float64frombits(r.Uint64()), 'g', -1, 64),
+			strconv.FormatFloat(r.Float64()*2-1, 'f', r.IntN(12), 64))
+	}
+	for _, s := range inputs {
+		for _, bits := range []int{32, 64} {
+			f, ok := fastFloat([]byte(s), bits)
+			if !ok {
+				continue
+			}
+			want, err := strconv.ParseFloat(s, bits)
+			if err != nil || math.Float64bits(f) != math.Float64bits(want) {
+				t.Fatalf("fastFloat(%q, %d) = %v, strconv says %v (%v)", s, bits, f, want, err)
+			}
+		}
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/big"
+	"strconv"
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -267,5 +269,24 @@ func FuzzDescriptors(f *testing.F) {
 			id.MarshalJSON()
 		}
 		DecodeColumns(data)
+	})
+}
+
+// FuzzFastFloat checks the float fast path against strconv.
+func FuzzFastFloat(f *testing.F) {
+	for _, s := range []string{"0.1", "-0", "3.4028235E38", "1e22", "16777217", "1.00000017881393432617187499"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, bits := range []int{32, 64} {
+			v, ok := fastFloat([]byte(s), bits)
+			if !ok {
+				continue
+			}
+			want, err := strconv.ParseFloat(s, bits)
+			if err != nil || math.Float64bits(v) != math.Float64bits(want) {
+				t.Fatalf("fastFloat(%q, %d) = %v, strconv says %v (%v)", s, bits, v, want, err)
+			}
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/astrasql/astrasql/dataapi/dataapitest"
 	"github.com/astrasql/astrasql/kv"
 )
 
@@ -150,5 +151,24 @@ func TestCachedEmbedderErrors(t *testing.T) {
 	}
 	if _, err := kv.NewCachedEmbedder(store, "m", nil).Embed(ctx, []string{"x"}); err == nil {
 		t.Error("nil embedder: no error")
+	}
+}
+
+// TestCachedEmbedderWriteFailure: when the vectors were computed but could
+// not be stored, Embed returns them with the *WriteError.
+func TestCachedEmbedderWriteFailure(t *testing.T) {
+	ctx := context.Background()
+	local := dataapitest.NewServer()
+	t.Cleanup(local.Close)
+	newBytes(t, openURL(t, local.URL)) // creates the table
+	store := newBytes(t, openURL(t, faultProxy(t, local.URL, fault{"insertMany", 1, false, refusedAnswer})))
+	f := &fakeEmbedder{}
+	got, err := kv.NewCachedEmbedder(store, "m", f.embed).Embed(ctx, []string{"a", "b"})
+	var we *kv.WriteError
+	if !errors.As(err, &we) || len(we.NotWritten) != 2 {
+		t.Fatalf("err = %v, want a *WriteError with both keys not written", err)
+	}
+	if len(got) != 2 || !slices.Equal(got[0], vectorOf("a")) || !slices.Equal(got[1], vectorOf("b")) {
+		t.Errorf("vectors = %v, want those computed", got)
 	}
 }

@@ -911,6 +911,32 @@ section('alter and drop', async () => {
   await rejects('findOne on a dropped table', () => table.findOne({ id: 'r' }), 'UNKNOWN_COLLECTION_OR_TABLE');
 });
 
+const VZ = 'interop_vectorize';
+
+section('vectorize', async () => {
+  // The local server embeds text with a deterministic stand-in provider:
+  // only identity is meaningful (same text, same vector).
+  await dropIfExists(VZ);
+  const service = { provider: 'openai', modelName: 'text-embedding-3-small' };
+  const table = await db.createTable(VZ, {
+    definition: { columns: { id: 'int', body: 'text', v: { type: 'vector', dimension: 16, service } }, primaryKey: 'id' },
+    embeddingApiKey: 'interop-not-a-real-key',
+  });
+  const def = await table.definition();
+  eq('listTables(): vector column with its service', { type: def.columns.v.type, dimension: def.columns.v.dimension, service: def.columns.v.service }, { type: 'vector', dimension: 16, service });
+  await table.createVectorIndex('interop_vectorize_v', 'v');
+  const texts = ['the quick brown fox', 'a lazy dog', 'lorem ipsum', 'hello world', 'vector search'];
+  await table.insertMany(texts.map((body, id) => ({ id, body, v: body })));
+  const row = await table.findOne({ id: 3 });
+  eq('text written to a vectorize column is stored as a vector of the column dimension', row.v instanceof DataAPIVector ? row.v.length : row.v, 16);
+  const hits = await table.find({}, { sort: { v: 'hello world' }, limit: 2 }).toArray();
+  eq('sort by text on a vectorize column: the row with the same text comes first', hits[0]?.id, 3);
+  await table.updateOne({ id: 0 }, { $set: { v: 'hello world' } });
+  const again = await table.find({}, { sort: { v: vector(row.v.asArray()) }, limit: 2 }).toArray();
+  eq('$set text on a vectorize column embeds it (same text, same vector)', again.map((r) => r.id).sort(), [0, 3]);
+  await table.drop();
+});
+
 const UDT_TABLE = 'interop_udt';
 
 section('user-defined types', async () => {

@@ -162,8 +162,9 @@ func firstKeyword(sql string) string {
 func (s *session) runSQL(ctx context.Context, text string) error {
 	kw := firstKeyword(text)
 	if queryKeywords[kw] {
-		// An EXPLAIN is read for its JSON: never cut it.
-		s.wide = kw == "EXPLAIN"
+		// An EXPLAIN is read for its JSON, SHOW CREATE TABLE to be copied:
+		// never cut them.
+		s.wide = kw == "EXPLAIN" || strings.HasPrefix(strings.ToUpper(strings.Join(strings.Fields(text), " ")), "SHOW CREATE")
 		defer func() { s.wide = false }()
 		return s.query(ctx, text)
 	}
@@ -174,9 +175,12 @@ func (s *session) runSQL(ctx context.Context, text string) error {
 	switch kw {
 	case "INSERT", "UPDATE", "DELETE":
 		n, err := res.RowsAffected()
-		if err != nil {
-			s.status("%s (rows affected unknown: %v)", kw, err)
-		} else {
+		switch {
+		case errors.Is(err, astrasql.ErrRowsAffectedUnknown):
+			s.status("%s (row count unknown: the Data API does not say how many rows a delete by partition or range removed)", kw)
+		case err != nil:
+			s.status("%s (row count unknown: %s)", kw, errorText(err))
+		default:
 			s.status("%s %d", kw, n)
 		}
 	default:

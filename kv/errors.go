@@ -74,13 +74,11 @@ func (e *WriteError) Error() string {
 		fmt.Fprintf(&b, ", %d unknown", len(e.Unknown))
 	}
 	if len(e.NotWritten)+len(e.Unknown) > 0 {
-		b.WriteString(" (first: ")
 		if len(e.Unknown) > 0 {
-			b.WriteString(quoteKey(e.Unknown[0]))
+			b.WriteString(" (first unknown: " + quoteKey(e.Unknown[0]) + ")")
 		} else {
-			b.WriteString(quoteKey(e.NotWritten[0]))
+			b.WriteString(" (first not written: " + quoteKey(e.NotWritten[0]) + ")")
 		}
-		b.WriteString(")")
 	}
 	if e.Err != nil {
 		b.WriteString(": ")

@@ -45,3 +45,24 @@ func TestCheckKey(t *testing.T) {
 		t.Errorf("error for a long key is %d bytes (valid UTF-8: %v): %s", len(long), utf8.ValidString(long), long)
 	}
 }
+
+func TestWriteErrorMessage(t *testing.T) {
+	cause := errors.New("cause")
+	tests := []struct {
+		err  *WriteError
+		want string
+	}{
+		{&WriteError{Op: "MSet", Written: []string{"a"}, Unknown: []string{"b"}, NotWritten: []string{"c"}, Err: cause},
+			`kv: MSet failed: 1 of 3 keys written, 1 not written, 1 unknown (first unknown: "b"): cause`},
+		{&WriteError{Op: "MDelete", NotWritten: []string{"x", "y"}, Err: cause},
+			`kv: MDelete failed: 0 of 2 keys written, 2 not written (first not written: "x"): cause`},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %s\nwant      %s", got, tt.want)
+		}
+		if !errors.Is(tt.err, cause) {
+			t.Errorf("%v does not unwrap to its cause", tt.err)
+		}
+	}
+}

@@ -395,7 +395,7 @@ func (s *Store[V]) write(ctx context.Context, op string, keys []string, batches 
 		case errs[i] == nil:
 			we.Written = append(we.Written, part...)
 		default:
-			causes = append(causes, fmt.Errorf("statement for keys %d to %d: %w", b.lo, b.hi-1, errs[i]))
+			causes = append(causes, fmt.Errorf("statement for %d keys, %s to %s: %w", len(part), quoteKey(part[0]), quoteKey(part[len(part)-1]), errs[i]))
 			states, ok := rowStates(errs[i], len(part))
 			if !ok {
 				we.Unknown = append(we.Unknown, part...)

@@ -40,11 +40,14 @@ func TestAstraDBTS(t *testing.T) {
 		run(ctx, t, exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"))
 	}
 
-	srv := dataapitest.NewServer()
+	// The server accepts only the program's token (a fixed test credential,
+	// cassandra/cassandra as the real server's own tests use), so the
+	// program can check that another one is refused.
+	srv := dataapitest.NewServer(dataapitest.WithToken("Cassandra:Y2Fzc2FuZHJh:Y2Fzc2FuZHJh"))
 	defer srv.Close()
 
 	cmd := exec.CommandContext(ctx, node, "interop.mjs")
-	cmd.Env = append(os.Environ(), "ASTRA_ENDPOINT="+srv.URL)
+	cmd.Env = append(os.Environ(), "ASTRA_ENDPOINT="+srv.URL, "INTEROP_TOKEN_CHECKED=1")
 	run(ctx, t, cmd)
 }
 

@@ -452,24 +452,31 @@ func (d decimal) String() string {
 	return b.String()
 }
 
-func (d decimal) rat() *big.Rat {
-	r := new(big.Rat).SetInt(d.unscaled)
-	if d.scale == 0 {
-		return r
+// cmp compares numerically (1.0 == 1.00) without building huge powers of
+// ten: magnitudes decide first, then the two are brought to one scale.
+func (d decimal) cmp(e decimal) int {
+	ds, es := d.unscaled.Sign(), e.unscaled.Sign()
+	if ds != es || ds == 0 {
+		return cmpOrdered(ds, es)
 	}
-	s := int64(d.scale)
-	if s < 0 {
-		s = -s
+	da := int64(len(new(big.Int).Abs(d.unscaled).String())) - 1 - int64(d.scale)
+	ea := int64(len(new(big.Int).Abs(e.unscaled).String())) - 1 - int64(e.scale)
+	if da != ea {
+		if da > ea {
+			return ds
+		}
+		return -ds
 	}
-	if s > 10000 {
-		s = 10000 // comparisons of absurd scales are approximate
+	// same magnitude: the scales differ by at most the digit counts
+	a, b := new(big.Int).Set(d.unscaled), new(big.Int).Set(e.unscaled)
+	if diff := int64(d.scale) - int64(e.scale); diff > 0 {
+		b.Mul(b, new(big.Int).Exp(big.NewInt(10), big.NewInt(diff), nil))
+	} else if diff < 0 {
+		a.Mul(a, new(big.Int).Exp(big.NewInt(10), big.NewInt(-diff), nil))
 	}
-	p := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(s), nil))
-	if d.scale > 0 {
-		return r.Quo(r, p)
-	}
-	return r.Mul(r, p)
+	return a.Cmp(b)
 }
+
 
 func decodeVector(t typesmap.Type, v *jv) (any, *codecError) {
 	var out []float32
@@ -1140,7 +1147,7 @@ func compareValues(t typesmap.Type, a, b any) int {
 	case *big.Int:
 		return x.Cmp(b.(*big.Int))
 	case decimal:
-		return x.rat().Cmp(b.(decimal).rat())
+		return x.cmp(b.(decimal))
 	case float32:
 		return cmpJavaFloat(float64(x), float64(b.(float32)))
 	case float64:

@@ -560,6 +560,13 @@ func (h *Handler) createTable(req *request, ks *keyspace) *result {
 	if len(unknown) > 0 {
 		return errResult(newErr("SCHEMA", "UNKNOWN_PARTITION_SORT_COLUMNS", "The partition sort includes columns that are not defined in the table schema.\n\nThe table defines the columns: %s.\nThe partition sort includes the unknown columns: %s.", colList(t, allColumnNames(t)), nameList(unknown)))
 	}
+	seenPK := map[string]bool{}
+	for _, n := range t.pkNames() {
+		if seenPK[n] {
+			return &result{status: jObj(member{"ok", jInt(0)}), errs: []*apiError{serverErr("DATABASE", "INVALID_DATABASE_QUERY", "The database rejected the table: column %s appears twice in the primary key.", n)}}
+		}
+		seenPK[n] = true
+	}
 	// The database refuses PK columns it cannot order or hash.
 	for _, n := range t.pkNames() {
 		c := t.col(n)

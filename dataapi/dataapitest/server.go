@@ -113,12 +113,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	ct := r.Header.Get("Content-Type")
-	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/json") {
-		e := newErr("", "UNSUPPORTED_CONTENT_TYPE", "Only 'application/json' request Content-Type is supported, got '%s'.", ct)
-		writeResponse(w, http.StatusUnsupportedMediaType, &result{errs: []*apiError{e}})
-		return
-	}
+	// Authentication runs before the resource's media-type check, as in Quarkus.
 	token := r.Header.Get("Token")
 	if token == "" {
 		token = r.Header.Get("X-Cassandra-Token")
@@ -131,6 +126,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.opts.token != "" && token != h.opts.token {
 		e := newErr("SECURITY", "UNAUTHENTICATED_REQUEST", "Authentication failed for request due to invalid token.")
 		writeResponse(w, http.StatusUnauthorized, &result{errs: []*apiError{e}})
+		return
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+		e := newErr("", "UNSUPPORTED_CONTENT_TYPE", "Only 'application/json' request Content-Type is supported, got '%s'.", ct)
+		writeResponse(w, http.StatusUnsupportedMediaType, &result{errs: []*apiError{e}})
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))

@@ -749,7 +749,8 @@ func (t timeVal) String() string {
 var tsRE = regexp.MustCompile(`^([+-]?)(\d{4,10})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)$`)
 
 func parseTimestamp(s string) (tsVal, bool) {
-	m := tsRE.FindStringSubmatch(s)
+	// Instant.parse is case-insensitive ('t', 'z')
+	m := tsRE.FindStringSubmatch(strings.ToUpper(s))
 	if m == nil {
 		return 0, false
 	}

@@ -214,7 +214,7 @@ func (p *parser) str() (string, error) {
 			s := p.data[start:p.pos]
 			p.pos++
 			if !utf8.Valid(s) {
-				return strings.ToValidUTF8(string(s), "\uFFFD"), nil
+				return "", p.errf("invalid UTF-8 in string")
 			}
 			return string(s), nil
 		}
@@ -233,7 +233,10 @@ func (p *parser) str() (string, error) {
 		switch {
 		case c == '"':
 			p.pos++
-			return strings.ToValidUTF8(b.String(), "\uFFFD"), nil
+			if !utf8.ValidString(b.String()) {
+				return "", p.errf("invalid UTF-8 in string")
+			}
+			return b.String(), nil
 		case c < 0x20:
 			return "", p.errf("control character in string")
 		case c == '\\':

@@ -76,7 +76,7 @@ func NewServer(opts ...Option) *Server {
 // Close shuts the server down and waits for outstanding requests.
 func (s *Server) Close() { s.srv.Close() }
 
-// Listener returns the server's listener address.
+// Addr returns the address the server listens on.
 func (s *Server) Addr() net.Addr { return s.srv.Listener.Addr() }
 
 // request is one command being served.

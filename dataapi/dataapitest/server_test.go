@@ -255,3 +255,12 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestInvalidUTF8IsNotJSON(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	code, b := post(t, srv.URL+ksPath, "{\"dropTable\":{\"name\":\"\xff\xfe\"}}", nil)
+	if code != 200 || !strings.Contains(string(b), `"REQUEST_NOT_JSON"`) {
+		t.Fatalf("got %d %s", code, b)
+	}
+}

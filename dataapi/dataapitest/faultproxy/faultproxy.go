@@ -13,6 +13,7 @@ package faultproxy
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -106,6 +107,8 @@ type Fault struct {
 	// AfterBytes is where ResetMidBody and TruncatedJSON cut the body
 	// (negative: that many bytes before its end; 0: the middle).
 	AfterBytes int
+	// Status is the HTTP status of EndlessBody (default 200).
+	Status int
 	// Forward sends the request to the server before the fault
 	// (ResetBeforeResponse, MalformedJSON, Slow): the command is executed.
 	Forward bool
@@ -459,7 +462,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"data":{"documents":[{"id":1,,}]},"status":{nextPageState:}`)
 	case EndlessBody:
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
+		w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
 		chunk := bytes.Repeat([]byte(" "), 32<<10)
 		io.WriteString(w, `{"data":`)
 		for sent := 0; sent < MaxEndlessBytes && ctx.Err() == nil; sent += len(chunk) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"slices"
@@ -117,13 +118,113 @@ func (s *session) meta(ctx context.Context, line string) error {
 	return fmt.Errorf(`unknown command %s: \? lists the commands`, cmd)
 }
 
-// describe prints a table's columns and its indexes.
+// describe prints a table's columns (type, place in the primary key,
+// indexes) and then its indexes: DESCRIBE and SHOW INDEXES, reduced to
+// what fits a screen.
 func (s *session) describe(ctx context.Context, table string) error {
-	if err := s.query(ctx, "DESCRIBE "+table); err != nil {
+	cols, err := queryMaps(ctx, s.db, "DESCRIBE "+table)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.out)
-	return s.query(ctx, "SHOW INDEXES FROM "+table)
+	hasVectorize := false
+	for _, c := range cols {
+		hasVectorize = hasVectorize || c["vectorize"] != nil
+	}
+	head := []column{{"column", "TEXT"}, {"type", "TEXT"}, {"key", "TEXT"}, {"indexes", "TEXT"}}
+	if hasVectorize {
+		head = append(head, column{"vectorize", "TEXT"})
+	}
+	var rows [][]any
+	for _, c := range cols {
+		key := ""
+		switch kind := text(c["kind"]); kind {
+		case "regular", "":
+		default:
+			key = strings.ReplaceAll(kind, "_", " ")
+			if p := text(c["position"]); p != "" {
+				key += " " + p
+			}
+			if o := text(c["clustering_order"]); o != "" {
+				key += " " + o
+			}
+		}
+		r := []any{text(c["column_name"]), text(c["data_type"]), key, text(c["indexes"])}
+		if hasVectorize {
+			r = append(r, text(c["vectorize"]))
+		}
+		rows = append(rows, r)
+	}
+	if err := s.printTable(head, rows); err != nil {
+		return err
+	}
+	idx, err := queryMaps(ctx, s.db, "SHOW INDEXES FROM "+table)
+	if err != nil {
+		return err
+	}
+	if len(idx) == 0 {
+		fmt.Fprintln(s.out, "No indexes.")
+		return nil
+	}
+	rows = rows[:0]
+	for _, ix := range idx {
+		rows = append(rows, []any{text(ix["index_name"]), text(ix["target"]), text(ix["index_type"]), text(ix["options"])})
+	}
+	fmt.Fprintln(s.out, "Indexes:")
+	return s.printTable([]column{{"index", "TEXT"}, {"on", "TEXT"}, {"type", "TEXT"}, {"options", "TEXT"}}, rows)
+}
+
+// text renders a scanned value for \d: "" for NULL.
+func text(v any) string {
+	if v == nil {
+		return ""
+	}
+	return formatText(v, "", textOptions{})
+}
+
+// printTable prints rows made by the CLI itself in the current format.
+func (s *session) printTable(cols []column, rows [][]any) error {
+	o := s.opts
+	o.MaxWidth = 0
+	w := newResultWriter(s.out, o)
+	if err := w.begin(cols); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := w.row(r); err != nil {
+			return err
+		}
+	}
+	return w.end()
+}
+
+// queryMaps runs a query and returns its rows as column name -> value.
+func queryMaps(ctx context.Context, db *sql.DB, query string) ([]map[string]any, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	vals := make([]any, len(names))
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		m := make(map[string]any, len(names))
+		for i, n := range names {
+			m[n] = vals[i]
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // include runs a script file inside the current session (\i); its errors

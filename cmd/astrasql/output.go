@@ -122,8 +122,13 @@ func (t *tableWriter) widths() []int {
 	}
 	if t.o.TermWidth > 0 {
 		// Narrow the widest column, one display column at a time, until the
-		// table fits the terminal or every column is down to minCol.
+		// table fits the terminal or every column is down to its floor: its
+		// header, and at least minCol.
 		const minCol = 8
+		floor := make([]int, len(w))
+		for i, c := range t.cols {
+			floor[i] = min(w[i], max(minCol, runewidth.StringWidth(c.Name)))
+		}
 		total := func() int {
 			n := 0
 			for _, x := range w {
@@ -132,13 +137,13 @@ func (t *tableWriter) widths() []int {
 			return n - 1
 		}
 		for total() > t.o.TermWidth {
-			wi := 0
+			wi := -1
 			for i := range w {
-				if w[i] > w[wi] {
+				if w[i] > floor[i] && (wi < 0 || w[i] > w[wi]) {
 					wi = i
 				}
 			}
-			if w[wi] <= minCol {
+			if wi < 0 {
 				break
 			}
 			w[wi]--

@@ -3,7 +3,6 @@ package astrasql_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strconv"
 	"syscall"
 	"testing"
@@ -179,7 +178,7 @@ func BenchmarkStatementOverhead(b *testing.B) {
 			defer reportCPU(b, cpuTime())
 			for b.Loop() {
 				// EXPLAIN plans (and binds) without a round trip to the server.
-				rows, err := db.Query(`EXPLAIN SELECT v FROM o WHERE id = ? AND v > ?`, 1, fmt.Sprint("x"))
+				rows, err := db.Query(`EXPLAIN SELECT v FROM o WHERE id = ? AND v > ?`, 1, "x")
 				if err != nil {
 					b.Fatal(err)
 				}

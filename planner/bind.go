@@ -1,11 +1,9 @@
 package planner
 
 import (
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -512,18 +510,6 @@ func (b *Binding) encodeCollection(dst []byte, col string, t typesmap.Type, l *L
 		}
 	}
 	return append(dst, ']'), nil
-}
-
-// vectorJSON encodes a vector as {"$binary": base64 of big-endian float32s}.
-func vectorJSON(dst []byte, v []float32) []byte {
-	raw := make([]byte, 4*len(v))
-	for i, f := range v {
-		u := math.Float32bits(f)
-		raw[4*i], raw[4*i+1], raw[4*i+2], raw[4*i+3] = byte(u>>24), byte(u>>16), byte(u>>8), byte(u)
-	}
-	dst = append(dst, `{"$binary":"`...)
-	dst = base64.StdEncoding.AppendEncode(dst, raw)
-	return append(dst, `"}`...)
 }
 
 // appendValue encodes a Go value for a column type (checked by typesmap).

@@ -418,16 +418,6 @@ func (b *Binding) encodeAnd(dst []byte, kids []*fnode) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
-// expands reports whether an $in/$nin has a single placeholder bound to a
-// slice (IN (?) with a list argument), which may exceed the chunk size.
-func (b *Binding) expands(n *fnode) bool {
-	if (n.cmp != "$in" && n.cmp != "$nin") || n.elem || len(n.vals) != 1 || n.vals[0].Kind != litParam {
-		return false
-	}
-	_, ok := sliceArg(b.Arg(n.vals[0].Param))
-	return ok
-}
-
 // sliceArg returns the elements of a list-like argument ([]byte is a blob).
 func sliceArg(v any) ([]any, bool) {
 	switch x := v.(type) {

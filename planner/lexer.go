@@ -657,7 +657,6 @@ func (lx *lexed) mapError(err error) error {
 	msg := "unexpected " + describeNear(near)
 	if near == "" || out >= len(lx.text) {
 		msg = "unexpected end of statement"
-		out = len(lx.text)
 	}
 	if m[1] != "syntax error" {
 		msg = m[1]

@@ -299,8 +299,7 @@ type writeOneStep struct {
 	keyspace, table string
 	filter          *fnode
 	ops             []setOp
-	// exact: for deleteOne, read the key first so RowsAffected is 0 or 1.
-	exact bool
+	// probe, for deleteOne, reads the key first so RowsAffected is 0 or 1.
 	probe *findStep
 }
 

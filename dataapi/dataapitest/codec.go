@@ -477,7 +477,6 @@ func (d decimal) cmp(e decimal) int {
 	return a.Cmp(b)
 }
 
-
 func decodeVector(t typesmap.Type, v *jv) (any, *codecError) {
 	var out []float32
 	switch v.kind {

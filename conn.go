@@ -3,7 +3,6 @@ package astrasql
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 
 	"github.com/astrasql/astrasql/dataapi"
 	"github.com/astrasql/astrasql/planner"
@@ -58,8 +57,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 		return nil, err
 	}
 	if _, err := c.k.plan(ctx, st); err != nil {
-		var ute *planner.UnknownTableError
-		if !errors.As(err, &ute) || !c.k.schema.invalidate(ute.Keyspace) {
+		if !c.k.staleSchema(err) {
 			return nil, err
 		}
 		if _, err := c.k.plan(ctx, st); err != nil {

@@ -159,9 +159,8 @@ func (k *core) run(ctx context.Context, st *planner.Statement, args []planner.Ar
 	for attempt := 0; ; attempt++ {
 		p, err := k.plan(ctx, st)
 		if err != nil {
-			var ute *planner.UnknownTableError
-			if attempt == 0 && errors.As(err, &ute) && k.schema.invalidate(ute.Keyspace) {
-				continue // the table may have been created elsewhere
+			if attempt == 0 && k.staleSchema(err) {
+				continue // the table or column may have been created elsewhere
 			}
 			return nil, nil, err
 		}
@@ -185,6 +184,20 @@ func (k *core) run(ctx context.Context, st *planner.Statement, args []planner.Ar
 		}
 		return p, res, nil
 	}
+}
+
+// staleSchema drops the cached schema when a planning error may come from
+// it being out of date (unknown table or column) and says whether to retry.
+func (k *core) staleSchema(err error) bool {
+	var ute *planner.UnknownTableError
+	if errors.As(err, &ute) {
+		return k.schema.invalidate(ute.Keyspace)
+	}
+	var uce *planner.UnknownColumnError
+	if errors.As(err, &uce) {
+		return k.schema.invalidate(uce.Keyspace)
+	}
+	return false
 }
 
 // schemaChanged recognises errors that mean the cached schema is stale.

@@ -282,6 +282,10 @@ func TestPreparedStatements(t *testing.T) {
 	defer other.Close()
 	e2eExec(t, other, `ALTER TABLE kv ADD note text`)
 	e2eExec(t, other, `UPDATE kv SET note = 'hi' WHERE k = 'a1'`)
+	// A column the cached schema does not know yet: read the schema again.
+	if got := e2eQuery(t, db, `SELECT note FROM kv WHERE k = 'a1'`); len(got) != 1 || got[0] != "hi" {
+		t.Errorf("new column by name: %q", got)
+	}
 	got := e2eQuery(t, db, `SELECT * FROM kv WHERE k = 'a1'`)
 	if len(got) != 1 || !strings.Contains(got[0], "hi") {
 		t.Errorf("after another client's ALTER: %q", got)

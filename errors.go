@@ -23,6 +23,8 @@ type (
 	ArgumentError = planner.ArgumentError
 	// UnknownTableError says a table does not exist.
 	UnknownTableError = planner.UnknownTableError
+	// UnknownColumnError says a table has no such column.
+	UnknownColumnError = planner.UnknownColumnError
 	// PartialWriteError reports a per-row UPDATE/DELETE that stopped after
 	// Done rows.
 	PartialWriteError = planner.PartialWriteError

@@ -59,6 +59,16 @@ func (e *UnknownTableError) Error() string {
 	return fmt.Sprintf("astrasql: table %s.%s does not exist", e.Keyspace, e.Table)
 }
 
+// UnknownColumnError says a table has no such column (as far as the
+// schema knows: the driver reads the schema again once before reporting it).
+type UnknownColumnError struct {
+	Keyspace, Table, Column string
+}
+
+func (e *UnknownColumnError) Error() string {
+	return fmt.Sprintf("astrasql: table %s.%s has no column %q", e.Keyspace, e.Table, e.Column)
+}
+
 // UnsupportedError names a construct the driver cannot run honestly.
 type UnsupportedError struct {
 	What string
@@ -278,7 +288,7 @@ func (ti *tableInfo) column(name string) (typesmap.Column, bool) {
 func (ti *tableInfo) mustColumn(name string) (typesmap.Column, error) {
 	c, ok := ti.column(name)
 	if !ok {
-		return c, fmt.Errorf("astrasql: table %s.%s has no column %q", ti.keyspace, ti.def.Name, name)
+		return c, &UnknownColumnError{Keyspace: ti.keyspace, Table: ti.def.Name, Column: name}
 	}
 	return c, nil
 }

@@ -452,6 +452,7 @@ func (it *aggIter) fill() error {
 	var key []byte
 	var used int64
 	vals := make([]any, len(it.args))
+	keyBuf := make(Row, len(it.groupBy))
 	var nrows int64
 	for {
 		r, err := it.in.Next()
@@ -464,15 +465,15 @@ func (it *aggIter) fill() error {
 		nrows++
 		g := single
 		if g == nil {
-			keys := make(Row, len(it.groupBy))
 			for i, e := range it.groupBy {
-				if keys[i], err = e.Eval(r); err != nil {
+				if keyBuf[i], err = e.Eval(r); err != nil {
 					return err
 				}
 			}
-			key = appendRowKey(key[:0], keys)
+			key = appendRowKey(key[:0], keyBuf)
 			g = index[string(key)]
 			if g == nil {
+				keys := append(Row(nil), keyBuf...)
 				g = it.newGroup(keys)
 				index[string(key)] = g
 				it.groups = append(it.groups, g)
@@ -569,6 +570,12 @@ type aggState struct {
 	class  numClass // widest class seen
 	minmax any
 	seen   map[string]struct{}
+	keyBuf []byte
+	// Decimal sums: an int64 mantissa at scale decScale while it fits
+	// (no allocation per row), else rat.
+	decMant  int64
+	decScale int
+	decFast  bool
 }
 
 // add folds v in and returns the bytes of memory it retained.
@@ -583,12 +590,12 @@ func (s *aggState) add(v any) (int64, error) {
 	}
 	var grown int64
 	if a.distinct {
-		k := string(appendValueKey(nil, v))
-		if _, ok := s.seen[k]; ok {
+		s.keyBuf = appendValueKey(s.keyBuf[:0], v)
+		if _, ok := s.seen[string(s.keyBuf)]; ok {
 			return 0, nil
 		}
-		s.seen[k] = struct{}{}
-		grown = int64(len(k)) + 48
+		s.seen[string(s.keyBuf)] = struct{}{}
+		grown = int64(len(s.keyBuf)) + 48
 	}
 	s.count++
 	switch a.fn {
@@ -614,6 +621,31 @@ func (s *aggState) add(v any) (int64, error) {
 }
 
 func (s *aggState) addNum(v any) error {
+	// Fast paths without boxing: the common int64, float64 and short
+	// decimal values.
+	switch n := v.(type) {
+	case int64:
+		if s.class <= ncInt {
+			s.class = ncInt
+			if r := s.i + n; (r > s.i) == (n > 0) {
+				s.i = r
+				return nil
+			}
+		}
+	case float64:
+		if s.class == ncFloat || s.class == ncNone {
+			s.class = ncFloat
+			s.f += n
+			return nil
+		}
+	case string:
+		if s.class == ncNone || s.class == ncDec && s.decFast {
+			if m, sc, ok := parseShortDecimal(n); ok && s.addDecFast(m, sc) {
+				s.class = ncDec
+				return nil
+			}
+		}
+	}
 	x, c := classify(v, kDecimal)
 	if c == ncNone {
 		return fmt.Errorf("astrasql: %s needs numbers, not %s", strings.ToUpper(s.spec.fn), typeName(v))
@@ -633,6 +665,12 @@ func (s *aggState) addNum(v any) error {
 	case ncBig:
 		s.big.Add(s.big, toBig(x))
 	case ncDec:
+		if s.decFast {
+			s.spillDec()
+		}
+		if s.rat == nil {
+			s.rat = new(big.Rat)
+		}
 		s.rat.Add(s.rat, toRatNum(x))
 	case ncFloat:
 		s.f += toFloatNum(x)
@@ -640,10 +678,101 @@ func (s *aggState) addNum(v any) error {
 	return nil
 }
 
+// addDecFast adds m * 10^-sc to the int64 decimal accumulator; false when
+// it would overflow (the caller then takes the exact big path).
+func (s *aggState) addDecFast(m int64, sc int) bool {
+	if s.class == ncNone {
+		s.decFast, s.decMant, s.decScale = true, 0, sc
+	}
+	if !s.decFast {
+		return false
+	}
+	for s.decScale < sc { // rescale the accumulator
+		if s.decMant > math.MaxInt64/10 || s.decMant < math.MinInt64/10 {
+			s.spillDec()
+			return false
+		}
+		s.decMant *= 10
+		s.decScale++
+	}
+	for sc < s.decScale {
+		if m > math.MaxInt64/10 || m < math.MinInt64/10 {
+			s.spillDec()
+			return false
+		}
+		m *= 10
+		sc++
+	}
+	if r := s.decMant + m; (r > s.decMant) == (m > 0) {
+		s.decMant = r
+		return true
+	}
+	s.spillDec()
+	return false
+}
+
+// spillDec moves the fast decimal accumulator into rat.
+func (s *aggState) spillDec() {
+	if !s.decFast {
+		return
+	}
+	s.decFast = false
+	r := new(big.Rat).SetInt64(s.decMant)
+	if s.decScale > 0 {
+		r.Quo(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(s.decScale)), nil)))
+	}
+	if s.rat == nil {
+		s.rat = r
+	} else {
+		s.rat.Add(s.rat, r)
+	}
+	s.class = ncDec
+}
+
+// parseShortDecimal reads [-]digits[.digits] of at most 18 digits as a
+// mantissa and scale.
+func parseShortDecimal(str string) (int64, int, bool) {
+	neg := false
+	if len(str) > 0 && (str[0] == '-' || str[0] == '+') {
+		neg = str[0] == '-'
+		str = str[1:]
+	}
+	if str == "" || len(str) > 19 {
+		return 0, 0, false
+	}
+	var m int64
+	sc, digits, dot := 0, 0, false
+	for i := 0; i < len(str); i++ {
+		c := str[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + int64(c-'0')
+			digits++
+			if dot {
+				sc++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, 0, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return 0, 0, false
+	}
+	if neg {
+		m = -m
+	}
+	return m, sc, true
+}
+
 // promote widens the running sum to class c.
 func (s *aggState) promote(c numClass) {
 	if c <= s.class {
 		return
+	}
+	if s.class == ncDec && s.decFast {
+		s.spillDec()
 	}
 	var cur any
 	switch s.class {
@@ -689,7 +818,18 @@ func (s *aggState) result() (any, error) {
 	case ncBig:
 		sum = normBig(new(big.Int).Set(s.big))
 	case ncDec:
-		sum = new(big.Rat).Set(s.rat)
+		r := new(big.Rat)
+		if s.rat != nil {
+			r.Set(s.rat)
+		}
+		if s.decFast {
+			f := new(big.Rat).SetInt64(s.decMant)
+			if s.decScale > 0 {
+				f.Quo(f, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(s.decScale)), nil)))
+			}
+			r.Add(r, f)
+		}
+		sum = r
 	case ncFloat:
 		sum = s.f
 	}

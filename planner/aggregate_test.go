@@ -14,10 +14,12 @@ import (
 	"github.com/astrasql/astrasql/typesmap"
 )
 
-func selectOf(t *testing.T, sql string) *sqlparser.Select {
-	t.Helper()
+func selectOf(t testing.TB, sql string) *sqlparser.Select {
 	st, err := sqlparser.Parse(sql)
 	if err != nil {
+		if t == nil {
+			panic(err)
+		}
 		t.Fatalf("parse %q: %v", sql, err)
 	}
 	return st.(*sqlparser.Select)

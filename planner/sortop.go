@@ -145,9 +145,44 @@ func (o *sortOp) Explain() (string, string) {
 	return "sort", d + "; client-side: " + reason
 }
 
-func (o *sortOp) less(a, b Row) (bool, error) {
+// keyOf returns the row's sort keys converted once for comparing (decimal
+// text to exact numbers), or nil when the row's own values serve.
+func (o *sortOp) keyOf(r Row) []any {
+	conv := false
+	for _, k := range o.kinds {
+		if k == kDecimal || k == kVarint {
+			conv = true
+		}
+	}
+	if !conv {
+		return nil
+	}
+	ks := make([]any, len(o.keys))
 	for i, k := range o.keys {
-		c, err := compareForSort(a[k.Col], b[k.Col], o.kinds[i])
+		v := r[k.Col]
+		if s, ok := v.(string); ok && (o.kinds[i] == kDecimal || o.kinds[i] == kVarint) {
+			if x, ok := new(big.Rat).SetString(s); ok {
+				v = x
+			}
+		}
+		ks[i] = v
+	}
+	return ks
+}
+
+func (o *sortOp) less(a, b Row) (bool, error) { return o.lessK(a, nil, b, nil) }
+
+// lessK orders two rows, using their converted keys when given.
+func (o *sortOp) lessK(a Row, ak []any, b Row, bk []any) (bool, error) {
+	for i, k := range o.keys {
+		av, bv := a[k.Col], b[k.Col]
+		if ak != nil {
+			av = ak[i]
+		}
+		if bk != nil {
+			bv = bk[i]
+		}
+		c, err := compareForSort(av, bv, o.kinds[i])
 		if err != nil {
 			return false, err
 		}
@@ -208,10 +243,11 @@ func (s *sortIter) fill() error {
 			if err != nil {
 				return err
 			}
+			it := heapItem{r: r, seq: n, k: s.op.keyOf(r)}
 			if h.Len() < s.op.topK {
-				heap.Push(h, heapItem{r, n})
-			} else if worse, _ := s.worse(h.items[0], heapItem{r, n}); worse {
-				h.items[0] = heapItem{r, n}
+				heap.Push(h, it)
+			} else if worse, _ := s.worse(h.items[0], it); worse {
+				h.items[0] = it
 				heap.Fix(h, 0)
 			}
 			n++
@@ -243,27 +279,48 @@ func (s *sortIter) fill() error {
 		}
 		s.rows = append(s.rows, r)
 	}
-	sort.SliceStable(s.rows, func(i, j int) bool {
+	var keys [][]any
+	if s.op.keyOf(Row(make([]any, maxCol(s.op.keys)+1))) != nil {
+		keys = make([][]any, len(s.rows))
+		for i, r := range s.rows {
+			keys[i] = s.op.keyOf(r)
+		}
+	}
+	idx := make([]int, len(s.rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
 		if cmpErr != nil {
 			return false
 		}
-		l, err := s.op.less(s.rows[i], s.rows[j])
+		a, b := idx[i], idx[j]
+		var ak, bk []any
+		if keys != nil {
+			ak, bk = keys[a], keys[b]
+		}
+		l, err := s.op.lessK(s.rows[a], ak, s.rows[b], bk)
 		if err != nil {
 			cmpErr = err
 		}
 		return l
 	})
+	sorted := make([]Row, len(idx))
+	for i, j := range idx {
+		sorted[i] = s.rows[j]
+	}
+	s.rows = sorted
 	return cmpErr
 }
 
 // worse reports whether a comes after b in the output order (ties: the
 // later input row is worse, so the sort is stable).
 func (s *sortIter) worse(a, b heapItem) (bool, error) {
-	l, err := s.op.less(b.r, a.r)
+	l, err := s.op.lessK(b.r, b.k, a.r, a.k)
 	if err != nil || l {
 		return l, err
 	}
-	g, err := s.op.less(a.r, b.r)
+	g, err := s.op.lessK(a.r, a.k, b.r, b.k)
 	if err != nil || g {
 		return false, err
 	}
@@ -283,6 +340,7 @@ func (s *sortIter) Close() error {
 type heapItem struct {
 	r   Row
 	seq int64
+	k   []any
 }
 
 // rowHeap is a max-heap by output order: the root is the worst row kept.
@@ -295,7 +353,7 @@ type rowHeap struct {
 func (h *rowHeap) Len() int { return len(h.items) }
 func (h *rowHeap) Less(i, j int) bool {
 	a, b := h.items[i], h.items[j]
-	l, err := h.op.less(b.r, a.r)
+	l, err := h.op.lessK(b.r, b.k, a.r, a.k)
 	if err != nil {
 		*h.err = err
 		return false
@@ -303,7 +361,7 @@ func (h *rowHeap) Less(i, j int) bool {
 	if l {
 		return true
 	}
-	g, err := h.op.less(a.r, b.r)
+	g, err := h.op.lessK(a.r, a.k, b.r, b.k)
 	if err != nil {
 		*h.err = err
 		return false
@@ -480,3 +538,13 @@ func (l *csLimitIter) Next() (Row, error) {
 }
 
 func (l *csLimitIter) Close() error { return l.in.Close() }
+
+func maxCol(keys []SortKey) int {
+	m := 0
+	for _, k := range keys {
+		if k.Col > m {
+			m = k.Col
+		}
+	}
+	return m
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -160,5 +161,36 @@ func TestComplete(t *testing.T) {
 		if head != tc.head || tail != "" || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("complete(%q) = %q, %q, %q; want head %q, %q", tc.line, head, got, tail, tc.head, tc.want)
 		}
+	}
+}
+
+// The README's Go quick start and Example_quickStart must stay the same
+// code (the example runs it, against a local server).
+func TestReadmeQuickStartMatchesExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skip("no README:", err)
+	}
+	example, err := os.ReadFile("readme_example_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(s, end string) string {
+		i := strings.Index(s, "defer db.Close()")
+		j := strings.Index(s[max(i, 0):], end)
+		if i < 0 || j < 0 {
+			return ""
+		}
+		var lines []string
+		for _, l := range strings.Split(s[i:i+j], "\n") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+		return strings.Join(lines, "\n")
+	}
+	// The README's block also closes func main.
+	r := strings.TrimSuffix(strings.TrimSpace(body(string(readme), "```")), "}")
+	e := body(string(example), "// Output:")
+	if r == "" || strings.TrimSpace(r) != strings.TrimSpace(e) {
+		t.Errorf("README quick start and Example_quickStart differ:\nREADME:\n%s\nexample:\n%s", r, e)
 	}
 }

@@ -22,8 +22,19 @@ type cliResult struct {
 // args and stdin, without any ASTRA_DB_* variables from the environment.
 func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
+	return runCLIWith(t, stdin, nil, args...)
+}
+
+// runCLIEnv is runCLI with extra environment variables and no stdin.
+func runCLIEnv(t *testing.T, extraEnv []string, args ...string) cliResult {
+	t.Helper()
+	return runCLIWith(t, "", extraEnv, args...)
+}
+
+func runCLIWith(t *testing.T, stdin string, extraEnv []string, args ...string) cliResult {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	env := []string{cliTestEnv + "=1", "HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir()}
+	env := append([]string{cliTestEnv + "=1", "HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir()}, extraEnv...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ASTRA_DB_") && !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
 			env = append(env, kv)
@@ -332,5 +343,27 @@ line, "quoted"', '12:34:56.789', '2024-05-01T12:00:00.123Z', 3, '123e4567-e89b-1
 	b := runCLI(t, "", "-dsn", dsn, "-format", "jsonl", "-e", "SELECT * FROM ty2 ORDER BY id")
 	if a.code != 0 || a.stdout != b.stdout {
 		t.Errorf("after a CSV round trip:\n%s\nwant\n%s", b.stdout, a.stdout)
+	}
+}
+
+// A token never shows: not in connection errors, not in DSN errors.
+func TestTokenNeverPrinted(t *testing.T) {
+	srv := dataapitest.NewServer(dataapitest.WithToken("the-right-token"))
+	t.Cleanup(srv.Close)
+	const secret = "s3cret-w0rd"
+	for _, dsn := range []string{
+		srv.URL + "?keyspace=default_keyspace&token=" + secret,
+		"http://10.1.2.3:1?token=" + secret,
+		srv.URL + "?token=" + secret + "&bogus=1",
+	} {
+		r := runCLI(t, "", "-dsn", dsn, "-e", "SHOW TABLES")
+		if r.code != 1 || strings.Contains(r.stdout+r.stderr, secret) || !strings.Contains(r.stderr, "astrasql: ") {
+			t.Errorf("-dsn %s: want exit 1 and an error without the token: %v", strings.ReplaceAll(dsn, secret, "TOKEN"), r)
+		}
+	}
+	// The environment path: the driver reads the token itself.
+	cmd := runCLIEnv(t, []string{"ASTRA_DB_API_ENDPOINT=" + srv.URL, "ASTRA_DB_APPLICATION_TOKEN=the-right-token"}, "-e", "SHOW TABLES")
+	if cmd.code != 0 || strings.Contains(cmd.stderr, "embedded") {
+		t.Errorf("connecting through the environment: %v", cmd)
 	}
 }

@@ -1217,6 +1217,8 @@ func classify(v any, hint vkind) (any, numClass) {
 		return x, ncBig
 	case *big.Rat:
 		return x, ncDec
+	case shortDec:
+		return x.rat(), ncDec
 	case *big.Float:
 		r, _ := x.Rat(nil)
 		if r == nil {
@@ -1501,6 +1503,10 @@ func valuesEqual(a, b any, hint vkind) (bool, error) {
 func compareValues(a, b any, hint vkind) (int, error) {
 	// Same-type fast paths.
 	switch x := a.(type) {
+	case shortDec:
+		if y, ok := b.(shortDec); ok {
+			return cmpShortDec(x, y), nil
+		}
 	case int64:
 		if y, ok := b.(int64); ok {
 			return cmpOrdered(x, y), nil

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"reflect"
 	"sort"
@@ -161,7 +162,9 @@ func (o *sortOp) keyOf(r Row) []any {
 	for i, k := range o.keys {
 		v := r[k.Col]
 		if s, ok := v.(string); ok && (o.kinds[i] == kDecimal || o.kinds[i] == kVarint) {
-			if x, ok := new(big.Rat).SetString(s); ok {
+			if m, sc, ok := parseShortDecimal(s); ok {
+				v = shortDec{m: m, sc: sc}
+			} else if x, ok := new(big.Rat).SetString(s); ok {
 				v = x
 			}
 		}
@@ -174,6 +177,12 @@ func (o *sortOp) less(a, b Row) (bool, error) { return o.lessK(a, nil, b, nil) }
 
 // lessK orders two rows, using their converted keys when given.
 func (o *sortOp) lessK(a Row, ak []any, b Row, bk []any) (bool, error) {
+	c, err := o.cmpK(a, ak, b, bk)
+	return c < 0, err
+}
+
+// cmpK compares two rows in output order: <0, 0, >0.
+func (o *sortOp) cmpK(a Row, ak []any, b Row, bk []any) (int, error) {
 	for i, k := range o.keys {
 		av, bv := a[k.Col], b[k.Col]
 		if ak != nil {
@@ -184,16 +193,16 @@ func (o *sortOp) lessK(a Row, ak []any, b Row, bk []any) (bool, error) {
 		}
 		c, err := compareForSort(av, bv, o.kinds[i])
 		if err != nil {
-			return false, err
+			return 0, err
 		}
 		if c != 0 {
 			if k.Desc {
-				return c > 0, nil
+				return -c, nil
 			}
-			return c < 0, nil
+			return c, nil
 		}
 	}
-	return false, nil
+	return 0, nil
 }
 
 func (o *sortOp) Open(in RowIter, _ *Binding) (RowIter, error) {
@@ -290,7 +299,9 @@ func (s *sortIter) fill() error {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(i, j int) bool {
+	// An unstable sort of indices with the input position as the last key
+	// is stable, and O(n log n) where SliceStable is O(n log² n).
+	sort.Slice(idx, func(i, j int) bool {
 		if cmpErr != nil {
 			return false
 		}
@@ -299,11 +310,12 @@ func (s *sortIter) fill() error {
 		if keys != nil {
 			ak, bk = keys[a], keys[b]
 		}
-		l, err := s.op.lessK(s.rows[a], ak, s.rows[b], bk)
+		c, err := s.op.cmpK(s.rows[a], ak, s.rows[b], bk)
 		if err != nil {
 			cmpErr = err
+			return false
 		}
-		return l
+		return c < 0 || c == 0 && a < b
 	})
 	sorted := make([]Row, len(idx))
 	for i, j := range idx {
@@ -547,4 +559,43 @@ func maxCol(keys []SortKey) int {
 		}
 	}
 	return m
+}
+
+// shortDec is a decimal of at most 18 digits as mantissa and scale: a sort
+// key compared without allocating.
+type shortDec struct {
+	m  int64
+	sc int
+}
+
+var pow10 = func() [19]int64 {
+	var p [19]int64
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// cmpShortDec compares two short decimals exactly.
+func cmpShortDec(a, b shortDec) int {
+	am, bm := a.m, b.m
+	switch d := a.sc - b.sc; {
+	case d > 0: // scale b up
+		if d > 18 || bm > math.MaxInt64/pow10[d] || bm < math.MinInt64/pow10[d] {
+			return a.rat().Cmp(b.rat())
+		}
+		bm *= pow10[d]
+	case d < 0:
+		d = -d
+		if d > 18 || am > math.MaxInt64/pow10[d] || am < math.MinInt64/pow10[d] {
+			return a.rat().Cmp(b.rat())
+		}
+		am *= pow10[d]
+	}
+	return cmpOrdered(am, bm)
+}
+
+func (d shortDec) rat() *big.Rat {
+	return new(big.Rat).SetFrac(big.NewInt(d.m), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.sc)), nil))
 }

@@ -68,16 +68,20 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 }
 
 func (c *conn) Close() error {
+	c.endTx()
 	c.closed = true
 	return nil
 }
 
-// Begin fails: the Data API has no transactions.
-func (c *conn) Begin() (driver.Tx, error) { return nil, ErrTxNotSupported }
+// Begin starts a write-buffer transaction (see tx.go: rollback is real,
+// commit is not atomic).
+func (c *conn) Begin() (driver.Tx, error) {
+	return c.beginTx(context.Background(), driver.TxOptions{})
+}
 
-// BeginTx fails: the Data API has no transactions.
-func (c *conn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, error) {
-	return nil, ErrTxNotSupported
+// BeginTx starts a write-buffer transaction (see tx.go).
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.beginTx(ctx, opts)
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -92,6 +96,13 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c *conn) query(ctx context.Context, st *planner.Statement, args []driver.NamedValue) (driver.Rows, error) {
+	if _, ok, err := c.execInTx(ctx, st, args); ok {
+		// A write inside a transaction is buffered, even through Query.
+		if err != nil {
+			return nil, err
+		}
+		return &rows{it: planner.NewSliceIter(nil)}, nil
+	}
 	p, res, err := c.k.run(ctx, st, plannerArgs(args))
 	if err != nil {
 		return nil, err
@@ -118,6 +129,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 func (c *conn) exec(ctx context.Context, st *planner.Statement, args []driver.NamedValue) (driver.Result, error) {
+	if res, ok, err := c.execInTx(ctx, st, args); ok {
+		return res, err
+	}
 	_, res, err := c.k.run(ctx, st, plannerArgs(args))
 	if err != nil {
 		return nil, err

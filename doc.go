@@ -53,8 +53,14 @@
 // map: typesmap.Map, ...). Arguments are checked against the column type
 // before anything is sent; an error names the placeholder and the column.
 //
+// # Transactions
+//
+// The Data API has none. BeginTx gives a write buffer: writes are checked
+// and held until Commit, which sends them in order and is NOT atomic (a
+// *TxCommitError says what was applied); Rollback really discards them.
+// Reads inside a transaction do not see its buffered writes.
+//
 // # Not supported
 //
-// Transactions (BeginTx fails with ErrTxNotSupported), joins, subqueries,
-// LastInsertId. Each statement is applied on its own.
+// Joins, subqueries, UNION, LastInsertId.
 package astrasql

@@ -39,8 +39,6 @@ var ErrRowsAffectedUnknown = errors.New("astrasql: rows affected unknown: the Da
 // generated keys.
 var ErrNoLastInsertID = errors.New("astrasql: LastInsertId is not supported: Data API tables have no generated keys")
 
-// ErrTxNotSupported is returned by BeginTx.
-var ErrTxNotSupported = errors.New("astrasql: transactions are not supported: the Data API has none (each statement is applied on its own)")
 
 // InsertRow is the outcome of one row of a multi-row INSERT.
 type InsertRow struct {
@@ -100,3 +98,8 @@ func insertError(ks, table string, res *dataapi.InsertManyResult, err error) err
 	}
 	return e
 }
+
+// ErrTxNotSupported was returned by BeginTx before transactions became
+// write buffers (see BeginTx); it is kept for code that tests for it and
+// is no longer returned.
+var ErrTxNotSupported = errors.New("astrasql: transactions are not supported")

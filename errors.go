@@ -39,7 +39,6 @@ var ErrRowsAffectedUnknown = errors.New("astrasql: rows affected unknown: the Da
 // generated keys.
 var ErrNoLastInsertID = errors.New("astrasql: LastInsertId is not supported: Data API tables have no generated keys")
 
-
 // InsertRow is the outcome of one row of a multi-row INSERT.
 type InsertRow struct {
 	// Row is the 1-based position of the row in the VALUES list.

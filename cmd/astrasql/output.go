@@ -297,11 +297,8 @@ type jsonWriter struct {
 }
 
 func (j *jsonWriter) begin(cols []column) error {
+	// "[" waits for the first row, so that a failed query prints nothing.
 	j.cols = cols
-	if j.array {
-		_, err := io.WriteString(j.w, "[")
-		return err
-	}
 	return nil
 }
 
@@ -316,7 +313,7 @@ func (j *jsonWriter) row(vals []any) error {
 	}
 	var prefix string
 	if j.array {
-		prefix = "\n"
+		prefix = "[\n"
 		if j.n > 0 {
 			prefix = ",\n"
 		}
@@ -334,7 +331,7 @@ func (j *jsonWriter) end() error {
 	if !j.array {
 		return nil
 	}
-	s := "]\n"
+	s := "[]\n"
 	if j.n > 0 {
 		s = "\n]\n"
 	}

@@ -83,7 +83,7 @@ func (s *session) runItem(ctx context.Context, it item) error {
 	start := time.Now()
 	err := s.runSQL(ctx, it.Text)
 	if ctx.Err() != nil && err != nil {
-		err = fmt.Errorf("canceled: %w", err)
+		err = canceledError{err}
 	}
 	if s.timing {
 		s.status("Time: %s", formatDuration(time.Since(start)))
@@ -115,6 +115,13 @@ func errorAt(it item, err error) (int, string) {
 	}
 	return it.Line, errorText(err)
 }
+
+// canceledError is a statement stopped by Ctrl-C: what the driver says
+// about the interrupted request is noise then.
+type canceledError struct{ err error }
+
+func (e canceledError) Error() string { return "canceled" }
+func (e canceledError) Unwrap() error { return e.err }
 
 func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%.3f ms", float64(d.Microseconds())/1000)
@@ -233,6 +240,7 @@ func (s *session) printRows(rows *sql.Rows) error {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	n := 0
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
@@ -240,10 +248,13 @@ func (s *session) printRows(rows *sql.Rows) error {
 		if err := w.row(vals); err != nil {
 			return err
 		}
+		n++
 	}
 	if err := rows.Err(); err != nil {
-		// Show what came before the error: it is real data.
-		_ = w.end()
+		// Show what came before the error, if anything: it is real data.
+		if n > 0 {
+			_ = w.end()
+		}
 		return err
 	}
 	return w.end()

@@ -222,11 +222,11 @@ func decodeValue(t typesmap.Type, v *jv, ctx *codecCtx) (any, *codecError) {
 		if v.kind != jString {
 			return nil, noCodec(t, v)
 		}
-		a, err := netip.ParseAddr(v.s)
-		if err != nil || a.Zone() != "" {
+		a, ok := parseInet(v.s)
+		if !ok {
 			return nil, cerr("Invalid IP address value '%s'", v.s)
 		}
-		return a.Unmap(), nil
+		return a, nil
 	case typesmap.Blob:
 		b, ok, reason := binaryValue(v)
 		if !ok {
@@ -986,6 +986,75 @@ func (u uuidVal) String() string { return formatUUID(u) }
 func (u uuidVal) timestamp() uint64 {
 	return uint64(u[6]&0x0f)<<56 | uint64(u[7])<<48 | uint64(u[4])<<40 | uint64(u[5])<<32 |
 		uint64(u[0])<<24 | uint64(u[1])<<16 | uint64(u[2])<<8 | uint64(u[3])
+}
+
+// parseInet reads an address as InetAddress.getByName does for literals.
+// IPv4 takes the classic decimal inet_aton forms: a.b.c.d, a.b.c (c fills
+// the last 16 bits), a.b (b fills 24 bits) and a (32 bits), each leading
+// part at most 255, decimal only (so "010.1.1.1" is 10.1.1.1; octal and hex
+// forms are not literals to Java). IPv6 may come in brackets; an IPv4-mapped
+// IPv6 address becomes IPv4, as Java returns an Inet4Address for it.
+// Anything else would be a host name, which the real server resolves with
+// DNS; this server never resolves names and refuses them. Zones (%eth0) are
+// refused too (Java checks them against the host's interfaces).
+func parseInet(s string) (netip.Addr, bool) {
+	if a, ok := parseIPv4Java(s); ok {
+		return a, true
+	}
+	v6 := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if (len(v6) != len(s)) && len(v6) != len(s)-2 {
+		return netip.Addr{}, false // one bracket without the other
+	}
+	if !strings.Contains(v6, ":") {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(v6)
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return a.Unmap(), true
+}
+
+// parseIPv4Java follows Java's textToNumericFormatV4: at most 15
+// characters, ASCII decimal parts, no empty part.
+func parseIPv4Java(s string) (netip.Addr, bool) {
+	if len(s) == 0 || len(s) > 15 {
+		return netip.Addr{}, false
+	}
+	var b [4]byte
+	parts := strings.Split(s, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return netip.Addr{}, false
+		}
+		var n uint64
+		for j := 0; j < len(p); j++ {
+			if p[j] < '0' || p[j] > '9' {
+				return netip.Addr{}, false
+			}
+			n = n*10 + uint64(p[j]-'0')
+		}
+		if i < len(parts)-1 {
+			if n > 0xff {
+				return netip.Addr{}, false
+			}
+			b[i] = byte(n)
+			continue
+		}
+		// the last part fills the remaining bytes, big-endian
+		rest := 4 - i
+		if n >= 1<<(8*rest) {
+			return netip.Addr{}, false
+		}
+		for k := 3; k >= i; k-- {
+			b[k] = byte(n)
+			n >>= 8
+		}
+	}
+	return netip.AddrFrom4(b), true
 }
 
 // inetString renders an address as Java's getHostAddress: IPv6 with every

@@ -650,10 +650,12 @@ const (
 	maxDateDays = 1<<31 - 1
 )
 
-// parseYear applies ISO_LOCAL_DATE's rules: 4 digits without sign, more
-// digits only with a sign.
+// parseYear applies ISO_LOCAL_DATE's strict rules (LocalDate.parse,
+// Instant.parse): 4 digits need no sign and may not carry a '+' (a '+' is
+// only for years past 9999), more digits need a sign, and "-0000" (minus
+// zero) is refused.
 func parseYear(sign, digits string) (int64, bool) {
-	if len(digits) > 4 && sign == "" {
+	if (sign == "" && len(digits) > 4) || (sign == "+" && len(digits) <= 4) {
 		return 0, false
 	}
 	y, err := strconv.ParseInt(digits, 10, 64)
@@ -661,6 +663,9 @@ func parseYear(sign, digits string) (int64, bool) {
 		return 0, false
 	}
 	if sign == "-" {
+		if y == 0 {
+			return 0, false
+		}
 		y = -y
 	}
 	return y, true
@@ -702,7 +707,9 @@ func (d dateVal) String() string {
 	return fmt.Sprintf("%s-%02d-%02d", formatYear(y), m, dd)
 }
 
-var timeRE = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$`)
+// ISO_LOCAL_TIME's fraction is 0 to 9 digits after the point, so
+// LocalTime.parse takes "23:59:00." (a bare trailing point) too.
+var timeRE = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{0,9}))?)?$`)
 
 func parseTime(s string) (timeVal, bool) {
 	m := timeRE.FindStringSubmatch(s)
@@ -745,7 +752,8 @@ func (t timeVal) String() string {
 	return out
 }
 
-var tsRE = regexp.MustCompile(`^([+-]?)(\d{4,10})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)$`)
+// Instant.parse reads the fraction as ISO_LOCAL_TIME does: 0 to 9 digits.
+var tsRE = regexp.MustCompile(`^([+-]?)(\d{4,10})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{0,9}))?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)$`)
 
 func parseTimestamp(s string) (tsVal, bool) {
 	// Instant.parse is case-insensitive ('t', 'z')

@@ -887,8 +887,15 @@ func (h *Handler) createIndex(req *request, t *table, kind string) *result {
 	if col == nil {
 		return errResult(newErr("SCHEMA", "UNKNOWN_INDEX_COLUMN", "The command attempted to index a column that is not defined in the table schema.\n\nThe table %s.%s defines the columns: %s.\nThe command attempted to index the unknown column: %s.", t.ks.name, t.name, colList(t, allColumnNames(t)), ix.column))
 	}
-	if ix.function != "" && col.typ.Kind != typesmap.KindMap {
-		return errResult(newErr("SCHEMA", "INVALID_FORMAT_FOR_INDEX_CREATION_COLUMN", "Only map columns can be indexed on $keys or $values; column %s is %s.", ix.column, col.typ))
+	// $keys/$values are refused on primitive columns only: on a list or set
+	// the real server ignores them and indexes the values (below); vectors
+	// and UDTs fail later as unsupported types.
+	switch col.typ.Kind {
+	case typesmap.KindMap, typesmap.KindList, typesmap.KindSet, typesmap.KindVector, typesmap.UserDefined:
+	default:
+		if ix.function != "" {
+			return errResult(newErr("SCHEMA", "INVALID_FORMAT_FOR_INDEX_CREATION_COLUMN", "Only map columns can be indexed on $keys or $values; column %s is %s.", ix.column, col.typ))
+		}
 	}
 	iopts, e := objectField(def, "options", "definition.")
 	if e != nil {
@@ -931,7 +938,10 @@ func (h *Handler) createIndex(req *request, t *table, kind string) *result {
 				return errResult(newErr("SCHEMA", "UNSUPPORTED_TEXT_ANALYSIS_FOR_DATA_TYPES", "The command attempted to use text analysis options (ascii, caseSensitive, normalize) on a column that is not text or ascii: %s.", colList(t, []string{ix.column})))
 			}
 		}
-		if analysable && ix.function == "" {
+		// A text column's index always records the analysis options
+		// (defaults when none are given); a collection's only when the
+		// command gave an options object.
+		if analysable && (ix.function == "" || iopts != nil) {
 			ascii, e := boolField(iopts, "ascii", "definition.options.")
 			if e != nil {
 				return errResult(e)

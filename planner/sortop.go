@@ -173,8 +173,6 @@ func (o *sortOp) keyOf(r Row) []any {
 	return ks
 }
 
-func (o *sortOp) less(a, b Row) (bool, error) { return o.lessK(a, nil, b, nil) }
-
 // lessK orders two rows, using their converted keys when given.
 func (o *sortOp) lessK(a Row, ak []any, b Row, bk []any) (bool, error) {
 	c, err := o.cmpK(a, ak, b, bk)

@@ -752,6 +752,17 @@ func (t timeVal) String() string {
 	return out
 }
 
+// isoLocalTime renders t as DateTimeFormatter.ISO_LOCAL_TIME formats it:
+// seconds always, the fraction without trailing zeros.
+func (t timeVal) isoLocalTime() string {
+	n := int64(t)
+	out := fmt.Sprintf("%02d:%02d:%02d", n/3600e9, n/60e9%60, n/1e9%60)
+	if ns := n % 1e9; ns != 0 {
+		out += "." + strings.TrimRight(fmt.Sprintf("%09d", ns), "0")
+	}
+	return out
+}
+
 // Instant.parse reads the fraction as ISO_LOCAL_TIME does: 0 to 9 digits.
 var tsRE = regexp.MustCompile(`^([+-]?)(\d{4,10})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{0,9}))?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)$`)
 

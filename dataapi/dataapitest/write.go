@@ -1,6 +1,7 @@
 package dataapitest
 
 import (
+	"encoding/base64"
 	"strings"
 
 	"github.com/astrasql/astrasql/typesmap"
@@ -214,9 +215,34 @@ func (t *table) pkJV(pk []any) *jv {
 	a := jArr()
 	ctx := t.ctx()
 	for i, n := range t.pkNames() {
-		a.arr = append(a.arr, encodeValue(t.col(n).typ, pk[i], ctx))
+		a.arr = append(a.arr, idValueJV(t.col(n).typ, pk[i], ctx))
 	}
 	return a
+}
+
+// idValueJV renders a primary key value for insertedIds and
+// documentResponses. The real server does not use its row codecs there: it
+// hands the driver's Java values to Jackson (JavaTimeModule registered,
+// dates not written as timestamps), so a few types differ from rows:
+//   - blob: a ByteBuffer is written as a plain base64 string, not {"$binary": ...};
+//   - time: LocalTime goes through ISO_LOCAL_TIME, which always has seconds
+//     and trims trailing zeros of the fraction ("10:00:00", "10:00:00.5"),
+//     where rows use LocalTime.toString ("10:00", "10:00:00.500").
+//
+// The rest come out as in rows: date (LocalDate, ISO_LOCAL_DATE) and
+// timestamp (Instant, ISO_INSTANT) print as their toString; uuid and inet
+// (host address, as the address was given as a literal) as strings; numbers
+// as numbers, BigDecimal in its toString form (not forced plain); float and
+// double NaN/Infinity as quoted strings, Jackson's default for non-finite
+// numbers; vectors as arrays of numbers.
+func idValueJV(t typesmap.Type, v any, ctx *codecCtx) *jv {
+	switch x := v.(type) {
+	case blobVal:
+		return jStr(base64.StdEncoding.EncodeToString([]byte(x)))
+	case timeVal:
+		return jStr(x.isoLocalTime())
+	}
+	return encodeValue(t, v, ctx)
 }
 
 func (h *Handler) insertOne(req *request, t *table) *result {

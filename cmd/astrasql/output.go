@@ -30,6 +30,9 @@ type outputOptions struct {
 	// TermWidth is the terminal's width when stdout is a terminal (0 when
 	// not): a table wider than that has its widest columns narrowed.
 	TermWidth int
+	// AutoExpand: a table wider than the terminal is shown expanded (for
+	// results read whole, such as EXPLAIN's), not cut.
+	AutoExpand bool
 }
 
 // resultWriter receives one result set.
@@ -90,6 +93,7 @@ type tableWriter struct {
 	o    outputOptions
 	cols []column
 	rows [][]string
+	raw  [][]any // the values, kept for AutoExpand
 }
 
 func (t *tableWriter) begin(cols []column) error { t.cols = cols; return nil }
@@ -100,7 +104,23 @@ func (t *tableWriter) row(vals []any) error {
 		r[i] = cellText(v, t.cols[i].DBType)
 	}
 	t.rows = append(t.rows, r)
+	if t.o.AutoExpand {
+		t.raw = append(t.raw, append([]any(nil), vals...))
+	}
 	return nil
+}
+
+// naturalWidth is the table's width with no cell cut.
+func (t *tableWriter) naturalWidth() int {
+	n := -1
+	for i, c := range t.cols {
+		cw := runewidth.StringWidth(c.Name)
+		for _, r := range t.rows {
+			cw = max(cw, runewidth.StringWidth(r[i]))
+		}
+		n += cw + 3
+	}
+	return n
 }
 
 func (t *tableWriter) widths() []int {
@@ -163,6 +183,16 @@ func fit(s string, w int, right bool) string {
 }
 
 func (t *tableWriter) end() error {
+	if t.o.AutoExpand && t.o.TermWidth > 0 && t.naturalWidth() > t.o.TermWidth {
+		e := &expandedWriter{w: t.w, o: t.o}
+		e.begin(t.cols)
+		for _, r := range t.raw {
+			if err := e.row(r); err != nil {
+				return err
+			}
+		}
+		return e.end()
+	}
 	bw := bufio.NewWriter(t.w)
 	w := t.widths()
 	line := func(cells []string, header bool) {
@@ -225,7 +255,9 @@ func (e *expandedWriter) row(vals []any) error {
 	b.WriteString(strings.Repeat("-", max(2, e.width+3-len(head)+10)))
 	b.WriteByte('\n')
 	cap := e.o.MaxWidth
-	if e.o.TermWidth > 0 {
+	if e.o.AutoExpand {
+		cap = 0 // a result to read whole: long values wrap
+	} else if e.o.TermWidth > 0 {
 		tw := e.o.TermWidth - e.width - 3
 		if cap == 0 || tw < cap {
 			cap = max(tw, 8)

@@ -91,3 +91,17 @@ func TestResultWriters(t *testing.T) {
 		t.Errorf("one row = %q", got)
 	}
 }
+
+func TestAutoExpand(t *testing.T) {
+	cols := []column{{"step", "INT"}, {"detail", "TEXT"}}
+	rows := [][]any{{int64(1), strings.Repeat("x", 50)}}
+	got := writeResult(t, outputOptions{Format: formatTable, TermWidth: 40, AutoExpand: true}, cols, rows)
+	want := "-[ RECORD 1 ]------\nstep   | 1\ndetail | " + strings.Repeat("x", 50) + "\n(1 row)\n"
+	if got != want {
+		t.Errorf("too wide for the terminal:\n%s\nwant\n%s", got, want)
+	}
+	got = writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, AutoExpand: true}, cols, rows)
+	if !strings.HasPrefix(got, " step | detail") {
+		t.Errorf("fits the terminal: %s", got)
+	}
+}

@@ -224,12 +224,14 @@ func (s *session) printRows(rows *sql.Rows) error {
 		cols[i] = column{Name: ct.Name(), DBType: strings.ToUpper(ct.DatabaseTypeName())}
 	}
 	o := s.opts
-	if s.wide {
-		o.MaxWidth = 0
-	} else if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
 			o.TermWidth = w
 		}
+	}
+	if s.wide {
+		o.MaxWidth = 0
+		o.AutoExpand = true
 	}
 	w := newResultWriter(s.out, o)
 	if err := w.begin(cols); err != nil {

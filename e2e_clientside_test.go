@@ -169,7 +169,7 @@ func TestClientSideSteps(t *testing.T) {
 	// GROUP BY, aggregates, HAVING.
 	type agg struct {
 		n, nNote, nQty, sumQty int64
-		minQty, maxQty        *int64
+		minQty, maxQty         *int64
 		sumPrice               *big.Rat
 		names                  map[string]bool
 	}
@@ -234,6 +234,26 @@ func TestExplainClientSide(t *testing.T) {
 			if !strings.Contains(strings.ToLower(got), strings.ToLower(w)) {
 				t.Errorf("%s: %q missing in\n%s", q, w, got)
 			}
+		}
+	}
+}
+
+// TestClientSideContains: CONTAINS under OR is evaluated by the driver
+// over list, set and map values.
+func TestClientSideContains(t *testing.T) {
+	db := openDDL(t)
+	mustExec(t, db, `CREATE TABLE c (id int PRIMARY KEY, tags set<text>, m map<text, int>, l list<int>, name text)`)
+	mustExec(t, db, `INSERT INTO c (id, tags, m, l, name) VALUES (1, {'a','b'}, {'k': 1}, [1,2], 'x'),
+		(2, {'c'}, {'z': 2}, [3], 'y'), (3, NULL, NULL, NULL, 'ax')`)
+	for q, want := range map[string]string{
+		`SELECT id FROM c WHERE tags CONTAINS 'a' OR name LIKE 'y%' ORDER BY id`:     "1\n2",
+		`SELECT id FROM c WHERE m CONTAINS KEY 'z' OR name LIKE 'a%' ORDER BY id`:    "2\n3",
+		`SELECT id FROM c WHERE l CONTAINS 2 OR id = 3 ORDER BY id`:                  "1\n3",
+		`SELECT id, length(l) FROM c ORDER BY id`:                                    "1|2\n2|1\n3|NULL",
+		`SELECT id FROM c WHERE NOT (tags CONTAINS 'c') OR tags IS NULL ORDER BY id`: "1\n3",
+	} {
+		if got := join(queryStrings(t, db, q)); got != want {
+			t.Errorf("%s: %q, want %q", q, got, want)
 		}
 	}
 }

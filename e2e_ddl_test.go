@@ -241,15 +241,15 @@ func TestDDLVectorize(t *testing.T) {
 func TestExplainDDL(t *testing.T) {
 	db := openDDL(t)
 	for sql, want := range map[string]string{
-		`EXPLAIN CREATE TABLE x (id int PRIMARY KEY)`:     `1|createTable|{"createTable":{"name":"x","definition":{"columns":{"id":{"type":"int"}},"primaryKey":{"partitionBy":["id"],"partitionSort":{}}}}} (POST to keyspace default_keyspace)`,
-		`EXPLAIN DROP TABLE x`:                            `1|dropTable|{"dropTable":{"name":"x"}} (POST to keyspace default_keyspace)`,
-		`EXPLAIN ALTER TABLE x ADD y int`:                 `1|alterTable|{"alterTable":{"operation":{"add":{"columns":{"y":{"type":"int"}}}}}} (POST to table default_keyspace.x)`,
-		`EXPLAIN CREATE INDEX i ON x (y)`:                 `1|createIndex|{"createIndex":{"name":"i","definition":{"column":"y"}}} (POST to table default_keyspace.x)`,
-		`EXPLAIN CREATE VECTOR INDEX vi ON x (v)`:         `1|createVectorIndex|{"createVectorIndex":{"name":"vi","definition":{"column":"v"}}} (POST to table default_keyspace.x)`,
-		`EXPLAIN DROP INDEX i`:                            `1|dropIndex|{"dropIndex":{"name":"i"}} (POST to keyspace default_keyspace)`,
-		`EXPLAIN SHOW TABLES`:                             `1|listTables|{"listTables":{"options":{"explain":true}}} (POST to keyspace default_keyspace); rows of SHOW TABLES built from the definitions`,
-		`EXPLAIN SHOW INDEXES FROM x`:                     `1|listIndexes|{"listIndexes":{"options":{"explain":true}}} (POST to table default_keyspace.x); rows of SHOW INDEXES built from the definitions`,
-		`EXPLAIN SHOW KEYSPACES`:                          `1|findKeyspaces|{"findKeyspaces":{}} (POST to the database); rows of SHOW KEYSPACES built from the definitions`,
+		`EXPLAIN CREATE TABLE x (id int PRIMARY KEY)`: `1|createTable|{"createTable":{"name":"x","definition":{"columns":{"id":{"type":"int"}},"primaryKey":{"partitionBy":["id"],"partitionSort":{}}}}} (POST to keyspace default_keyspace)`,
+		`EXPLAIN DROP TABLE x`:                        `1|dropTable|{"dropTable":{"name":"x"}} (POST to keyspace default_keyspace)`,
+		`EXPLAIN ALTER TABLE x ADD y int`:             `1|alterTable|{"alterTable":{"operation":{"add":{"columns":{"y":{"type":"int"}}}}}} (POST to table default_keyspace.x)`,
+		`EXPLAIN CREATE INDEX i ON x (y)`:             `1|createIndex|{"createIndex":{"name":"i","definition":{"column":"y"}}} (POST to table default_keyspace.x)`,
+		`EXPLAIN CREATE VECTOR INDEX vi ON x (v)`:     `1|createVectorIndex|{"createVectorIndex":{"name":"vi","definition":{"column":"v"}}} (POST to table default_keyspace.x)`,
+		`EXPLAIN DROP INDEX i`:                        `1|dropIndex|{"dropIndex":{"name":"i"}} (POST to keyspace default_keyspace)`,
+		`EXPLAIN SHOW TABLES`:                         `1|listTables|{"listTables":{"options":{"explain":true}}} (POST to keyspace default_keyspace); rows of SHOW TABLES built from the definitions`,
+		`EXPLAIN SHOW INDEXES FROM x`:                 `1|listIndexes|{"listIndexes":{"options":{"explain":true}}} (POST to table default_keyspace.x); rows of SHOW INDEXES built from the definitions`,
+		`EXPLAIN SHOW KEYSPACES`:                      `1|findKeyspaces|{"findKeyspaces":{}} (POST to the database); rows of SHOW KEYSPACES built from the definitions`,
 	} {
 		if got := join(queryStrings(t, db, sql)); got != want {
 			t.Errorf("%s:\n%s\nwant\n%s", sql, got, want)

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -204,4 +205,27 @@ func TestGroupByOrderOfFirstAppearance(t *testing.T) {
 		t.Fatalf("groups %v, want %v", gs, firsts)
 	}
 	_ = sort.Ints
+}
+
+func TestBudgets(t *testing.T) {
+	rows := randomRows(2000, 11)
+	op, _, err := newAggregateOpTyped(selectOf(t, "select id, count(*) from t group by id"), aggInput)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.(*aggregateOp).budget = 20_000
+	it, _ := op.Open(NewSliceIter(rows), nil)
+	var mb *MemoryBudgetError
+	if _, err := it.Next(); !errors.As(err, &mb) || mb.Step != "GROUP BY" {
+		t.Fatalf("GROUP BY past its budget: %v", err)
+	}
+	d, _ := newDistinctOp()
+	d.(*distinctOp).budget = 5_000
+	it, _ = d.Open(NewSliceIter(rows), nil)
+	for err == nil {
+		_, err = it.Next()
+	}
+	if !errors.As(err, &mb) || mb.Step != "DISTINCT" {
+		t.Fatalf("DISTINCT past its budget: %v", err)
+	}
 }

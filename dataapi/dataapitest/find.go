@@ -139,6 +139,9 @@ func (h *Handler) find(req *request, t *table, one bool) *result {
 	if p.inMemory && p.pageState != "" {
 		return errResult(newErr("SORT", "UNSUPPORTED_PAGINATION_WITH_IN_MEMORY_SORTING", "The command used a page state with a sort that is performed in memory; in-memory sorting returns one page only."))
 	}
+	if e := t.pinnedKeyError(p.filter); e != nil {
+		return errResult(e)
+	}
 	return t.runRead(h, p, one)
 }
 

@@ -260,6 +260,9 @@ func (h *Handler) insertOne(req *request, t *table) *result {
 	if e != nil {
 		return errResult(e)
 	}
+	if e := t.primaryKeyError(cells); e != nil {
+		return errResult(e)
+	}
 	t.mu.Lock()
 	pk := t.writeRow(cells, true)
 	t.mu.Unlock()
@@ -327,6 +330,15 @@ func (h *Handler) insertMany(req *request, t *table) *result {
 			o.status = "SKIPPED"
 			continue
 		}
+		if o.err = t.primaryKeyError(o.cells); o.err != nil {
+			// refused by the database: the row has its id, unlike a
+			// document that failed validation
+			o.status = "ERROR"
+			if ordered {
+				stopped = true
+			}
+			continue
+		}
 		o.pk = t.writeRow(o.cells, true)
 		o.status = "OK"
 	}
@@ -356,7 +368,7 @@ func (h *Handler) insertMany(req *request, t *table) *result {
 			id := jArr()
 			if o.pk != nil {
 				id = t.pkJV(o.pk)
-			} else if o.err == nil {
+			} else if o.cells != nil {
 				_, _, pk, ck := t.keys(cellGetter(o.cells))
 				id = t.pkJV(append(pk, ck...))
 			}
@@ -444,6 +456,9 @@ func (h *Handler) updateOne(req *request, t *table) *result {
 		return errResult(e)
 	}
 	keyCells := t.pkFilterCells(f)
+	if e := t.primaryKeyError(keyCells); e != nil {
+		return errResult(e)
+	}
 	t.mu.Lock()
 	t.applyUpdate(keyCells, ups)
 	t.mu.Unlock()
@@ -747,7 +762,11 @@ func (h *Handler) deleteOne(req *request, t *table) *result {
 	if e := t.analyseWrite(f, true); e != nil {
 		return errResult(e)
 	}
-	_, fullKey, _, _ := t.keys(cellGetter(t.pkFilterCells(f)))
+	keyCells := t.pkFilterCells(f)
+	if e := t.primaryKeyError(keyCells); e != nil {
+		return errResult(e)
+	}
+	_, fullKey, _, _ := t.keys(cellGetter(keyCells))
 	t.mu.Lock()
 	if r := t.store.get(fullKey); r != nil {
 		t.store.remove(r)
@@ -814,6 +833,9 @@ func (h *Handler) deleteMany(req *request, t *table) *result {
 		default:
 			return errResult(invalidQuery("operator on clustering column %s is not supported in DELETE", c.Column))
 		}
+	}
+	if e := t.pinnedKeyError(f); e != nil {
+		return errResult(e)
 	}
 	keys, _ := t.pinnedPartitions(f)
 	t.mu.Lock()

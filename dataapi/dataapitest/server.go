@@ -128,8 +128,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeResponse(w, http.StatusUnauthorized, &result{errs: []*apiError{e}})
 		return
 	}
-	ct := r.Header.Get("Content-Type")
-	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+	// The resources consume application/json; RESTEasy Reactive only checks
+	// a Content-Type that is present (no header at all is accepted).
+	if cts, present := r.Header["Content-Type"]; present && len(cts) > 0 && !consumesJSON(cts[0]) {
+		ct := cts[0]
 		e := newErr("", "UNSUPPORTED_CONTENT_TYPE", "Only 'application/json' request Content-Type is supported, got '%s'.", ct)
 		writeResponse(w, http.StatusUnsupportedMediaType, &result{errs: []*apiError{e}})
 		return
@@ -255,4 +257,44 @@ func writeResult(b *bytes.Buffer, res *result) {
 		out.set("errors", es)
 	}
 	writeJV(b, out)
+}
+
+// consumesJSON reports whether a Content-Type value matches
+// @Consumes(application/json) as JAX-RS MediaType.isCompatible decides it:
+// a wildcard type on either side, or the same type with a wildcard or equal
+// subtype, case-insensitively; parameters (charset) do not matter. "*"
+// alone reads as */*. A value that does not parse as a media type (empty,
+// no subtype, characters outside a token) is refused.
+func consumesJSON(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.TrimSpace(mt)
+	major, sub, ok := strings.Cut(mt, "/")
+	if !ok {
+		if mt != "*" {
+			return false
+		}
+		major, sub = "*", "*"
+	}
+	major, sub = strings.TrimSpace(major), strings.TrimSpace(sub)
+	if !isToken(major) || !isToken(sub) {
+		return false
+	}
+	if major == "*" {
+		return true
+	}
+	return strings.EqualFold(major, "application") && (sub == "*" || strings.EqualFold(sub, "json"))
+}
+
+// isToken: an HTTP token (RFC 7230), non-empty.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }

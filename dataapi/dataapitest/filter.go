@@ -21,6 +21,20 @@ type leaf struct {
 	component string // "" for scalars; "values" (list/set/map values), "keys", "entries"
 	vals      []any  // operands (entries: mapEntry)
 	text      string // $match operand
+	an        textAnalyser
+}
+
+// same compares a stored value with an operand, through the text analysis
+// of the index that serves the leaf, if any.
+func (l *leaf) same(t typesmap.Type, v, x any) bool {
+	if l.an.active() {
+		if a, ok := v.(string); ok {
+			if b, ok := x.(string); ok {
+				return l.an.apply(a) == l.an.apply(b)
+			}
+		}
+	}
+	return compareValues(t, v, x) == 0
 }
 
 func (l *leaf) isSlice() bool {
@@ -78,6 +92,9 @@ func parseFilter(t *table, v *jv) (*filter, *apiError) {
 		return nil, filterErr("FILTER_FIELDS_LIMIT_VIOLATION", "Filter fields size limitation violated: filter has %d expressions, exceeds maximum allowed %d.", p.count, maxFilterExprs)
 	}
 	f.root, f.leaves, f.unknown = root, p.leaves, p.unknown
+	for _, l := range f.leaves {
+		l.an = t.analyserFor(l)
+	}
 	sort.Strings(f.unknown)
 	return f, nil
 }
@@ -391,6 +408,9 @@ func (l *leaf) match(r *row) bool {
 	}
 	switch l.op {
 	case "eq", "ne", "gt", "gte", "lt", "lte":
+		if l.op == "eq" && l.an.active() {
+			return l.same(t, v, l.vals[0])
+		}
 		c := compareValues(t, v, l.vals[0])
 		switch l.op {
 		case "eq":
@@ -408,7 +428,7 @@ func (l *leaf) match(r *row) bool {
 	case "in", "nin":
 		found := false
 		for _, x := range l.vals {
-			if compareValues(t, v, x) == 0 {
+			if l.same(t, v, x) {
 				found = true
 				break
 			}
@@ -427,20 +447,20 @@ func (l *leaf) matchCollection(v any) bool {
 		case "values":
 			if t.Kind == typesmap.KindMap {
 				for _, e := range v.([]mapEntry) {
-					if compareValues(*t.Value, e.v, x) == 0 {
+					if l.same(*t.Value, e.v, x) {
 						return true
 					}
 				}
 				return false
 			}
 			for _, e := range v.([]any) {
-				if compareValues(*t.Value, e, x) == 0 {
+				if l.same(*t.Value, e, x) {
 					return true
 				}
 			}
 		case "keys":
 			for _, e := range v.([]mapEntry) {
-				if compareValues(*t.Key, e.k, x) == 0 {
+				if l.same(*t.Key, e.k, x) {
 					return true
 				}
 			}

@@ -50,6 +50,18 @@ var fixtures = map[string][]confReq{
 		{ksPath, `{"createTable":{"name":"homes","definition":{"columns":{"id":"int","addr":{"type":"userDefined","udtName":"address"},
 			"past":{"type":"list","valueType":{"type":"userDefined","udtName":"address"}}},"primaryKey":"id"}}}`},
 	},
+	"analysed": {
+		{ksPath, `{"createTable":{"name":"words","definition":{"columns":{"id":"int","s":"text","s2":"text","s3":"text","plain":"text",
+			"tags":{"type":"set","valueType":"text"},"m":{"type":"map","keyType":"text","valueType":"text"}},"primaryKey":"id"}}}`},
+		{ksPath + "/words", `{"createIndex":{"name":"w_s","definition":{"column":"s","options":{"caseSensitive":false}}}}`},
+		{ksPath + "/words", `{"createIndex":{"name":"w_s2","definition":{"column":"s2","options":{"ascii":true}}}}`},
+		{ksPath + "/words", `{"createIndex":{"name":"w_s3","definition":{"column":"s3","options":{"normalize":true}}}}`},
+		{ksPath + "/words", `{"createIndex":{"name":"w_tags","definition":{"column":"tags","options":{"caseSensitive":false}}}}`},
+		{ksPath + "/words", `{"createIndex":{"name":"w_mk","definition":{"column":{"m":"$keys"},"options":{"ascii":true,"caseSensitive":false}}}}`},
+		{ksPath + "/words", `{"insertMany":{"documents":[
+			{"id":1,"s":"Hello","s2":"Crème Brûlée","s3":"Cafe\u0301","plain":"Hello","tags":["Red","Blue"],"m":{"Ñandú":"bird"}},
+			{"id":2,"s":"other","s2":"Creme","s3":"Café","plain":"x","tags":["green"],"m":{"emu":"bird"}}]}}`},
+	},
 	"vectorize": {
 		{ksPath, `{"createTable":{"name":"docs","definition":{"columns":{"id":"int","body":"text",
 			"emb":{"type":"vector","dimension":4,"service":{"provider":"openai","modelName":"text-embedding-3-small"}}},"primaryKey":"id"}}}`},

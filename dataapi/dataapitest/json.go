@@ -459,6 +459,10 @@ const hexDigits = "0123456789abcdef"
 // writeString writes s as a JSON string, escaping as Jackson does for the
 // characters that must be escaped.
 func writeString(b *bytes.Buffer, s string) {
+	if !utf8.ValidString(s) {
+		// Java strings cannot hold invalid UTF-8; never emit it
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); i++ {

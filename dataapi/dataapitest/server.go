@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // maxBodyBytes is the real server's request size limit (Quarkus max-body-size 20M).
@@ -131,7 +132,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The resources consume application/json; RESTEasy Reactive only checks
 	// a Content-Type that is present (no header at all is accepted).
 	if cts, present := r.Header["Content-Type"]; present && len(cts) > 0 && !consumesJSON(cts[0]) {
-		ct := cts[0]
+		ct := latin1(cts[0])
 		e := newErr("", "UNSUPPORTED_CONTENT_TYPE", "Only 'application/json' request Content-Type is supported, got '%s'.", ct)
 		writeResponse(w, http.StatusUnsupportedMediaType, &result{errs: []*apiError{e}})
 		return
@@ -297,4 +298,19 @@ func isToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// latin1 reads header bytes as the real server's HTTP layer does: one
+// character per byte (ISO-8859-1).
+func latin1(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			r := make([]rune, len(s))
+			for j := 0; j < len(s); j++ {
+				r[j] = rune(s[j])
+			}
+			return string(r)
+		}
+	}
+	return s
 }

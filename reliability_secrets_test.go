@@ -149,13 +149,14 @@ func TestSecretsNeverShown(t *testing.T) {
 	run("server refusal", func() error { return exec(`INSERT INTO sec (id, v) VALUES (1, ?)`, strings.Repeat("x", 10)) })
 
 	faults := []faultproxy.Fault{
-		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.EchoHeaders},
+		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.EchoHeaders, Echo: []string{"Token", "X-Embedding-Api-Key"}},
 		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.Status503},
 		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.ResetMidBody},
 		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.ResetBeforeResponse},
 		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.MalformedJSON},
 		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.TruncatedJSON},
 		{Match: faultproxy.Match{Command: "find", Times: -1}, Kind: faultproxy.Slow, Delay: 2 * time.Second},
+		{Match: faultproxy.Match{Command: "insertMany", Times: -1}, Kind: faultproxy.EchoHeaders, Echo: []string{"Token", "X-Embedding-Api-Key"}},
 		{Match: faultproxy.Match{Command: "insertMany", Times: -1}, Kind: faultproxy.EchoHeaders},
 		{Match: faultproxy.Match{Command: "insertMany", Times: -1}, Kind: faultproxy.Status429},
 	}
@@ -336,5 +337,33 @@ func TestSecretInEndpointUserinfo(t *testing.T) {
 	_, err := astrasql.NewConnector(astrasql.Config{Endpoint: "ftp://token:" + url.PathEscape(relToken) + "@db.example.invalid", Token: relToken})
 	if err == nil || strings.Contains(err.Error(), "relSecretToken") {
 		t.Errorf("error %v: want one without the token", err)
+	}
+}
+
+// TestSecretCutInEchoedBody: a gateway error page that echoes the token
+// across the 256th byte: the client keeps the first 256 bytes of a
+// non-envelope body and scrubs the token after cutting, so the part of the
+// token before the cut is not recognised and shows in the error.
+func TestSecretCutInEchoedBody(t *testing.T) {
+	t.Skip("BUG: dataapi/do.go httpFailure: he.Body = c.scrub(string(body[:256])) scrubs after cutting: a token straddling byte 256 of a gateway error page leaves its first bytes in HTTPError.Body (scrub the whole body read, then cut)")
+	e := relOpen(t, "retries=0")
+	e2eExec(t, e.db, `CREATE TABLE cut (id int PRIMARY KEY, v text)`)
+	// "bad gateway; request headers were:" + padding + "\nToken: " puts
+	// the token at byte 35+pad+8; have its first 24 bytes before byte 256.
+	pad := 256 - 24 - len("bad gateway; request headers were:") - len("\nToken: ")
+	e.proxy.Set(faultproxy.Fault{Match: faultproxy.Match{Command: "find"}, Kind: faultproxy.EchoHeaders, Echo: []string{"Token"}, Padding: pad})
+	_, err := scanIDs(e.db, `SELECT id, v FROM cut`)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	var he *dataapi.HTTPError
+	if !errors.As(err, &he) {
+		t.Fatalf("error %v, want *dataapi.HTTPError", err)
+	}
+	// Error() shows 200 bytes of the body; the Body field keeps 256.
+	for what, txt := range map[string]string{"Error()": err.Error(), "HTTPError.Body": he.Body, "%+v": fmt.Sprintf("%+v", he)} {
+		if strings.Contains(txt, relToken[:20]) {
+			t.Errorf("the token's first 20 bytes are in %s: %q", what, txt)
+		}
 	}
 }

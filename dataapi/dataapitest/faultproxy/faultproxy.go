@@ -22,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,6 +110,10 @@ type Fault struct {
 	AfterBytes int
 	// Status is the HTTP status of EndlessBody (default 200).
 	Status int
+	// Echo names the request headers EchoHeaders repeats (default: all),
+	// after Padding bytes of filler, in sorted order.
+	Echo    []string
+	Padding int
 	// Forward sends the request to the server before the fault
 	// (ResetBeforeResponse, MalformedJSON, Slow): the command is executed.
 	Forward bool
@@ -399,9 +404,17 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "faultproxy: injected %d\n", code)
 	case EchoHeaders:
 		var b strings.Builder
-		b.WriteString("bad gateway; request headers were:\n")
-		for k, vs := range r.Header {
-			fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(vs, ", "))
+		b.WriteString("bad gateway; request headers were:")
+		b.WriteString(strings.Repeat(".", min(max(f.Padding, 0), 1<<20)))
+		names := slices.Clone(f.Echo)
+		if names == nil {
+			for k := range r.Header {
+				names = append(names, k)
+			}
+		}
+		slices.Sort(names)
+		for _, k := range names {
+			fmt.Fprintf(&b, "\n%s: %s", k, strings.Join(r.Header.Values(k), ", "))
 		}
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusBadGateway)

@@ -164,7 +164,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, r
 	if env != nil {
 		status = env.httpStatus
 	}
-	if retry && n > c.retries {
+	// The caller gave up: an attempt cut short by its own context is not
+	// worth repeating, and a back-off would only delay the answer.
+	if retry && (n > c.retries || ctx.Err() != nil) {
 		retry = false
 	}
 	if retry && wait == 0 {

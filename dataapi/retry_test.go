@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -298,5 +302,42 @@ func (h hookFuncs) CommandStart(ctx context.Context, ev *dataapi.StartEvent) con
 func (h hookFuncs) CommandEnd(ctx context.Context, ev *dataapi.EndEvent) {
 	if h.end != nil {
 		h.end(ev)
+	}
+}
+
+// A caller that cancels mid-request gets context.Canceled at once, with no
+// back-off before it: the cancellation is not a transient fault.
+func TestCancelIsNotRetried(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		// The server notices the client's hang-up only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
+		// Cancel in the middle of the body, where a broken read looks
+		// like a connection reset.
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":{"documents":[`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c, err := dataapi.New(dataapi.Options{Endpoint: srv.URL, Token: "t", Environment: dataapi.EnvOther, RetryBaseDelay: time.Hour, RetryMaxDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, err = c.FindPage(ctx, dataapi.FindRequest{Table: "t"})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if strings.Contains(err.Error(), "waiting to retry") {
+		t.Errorf("a cancelled call went into back-off: %v", err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
 	}
 }

@@ -78,7 +78,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "unknown -child", *child)
 		os.Exit(2)
 	}
-	cfg := config{rows: *rows, vectors: *vectors, runs: *runs, batch: *batch, queries: 50,
+	cfg := config{rows: *rows, vectors: *vectors, runs: *runs, batch: *batch, queries: 20,
 		node: !*noNode, profileDir: *profile, out: *out, root: *root,
 		lookupOps: map[int]int{1: 2000, 8: 4000, 64: 8000}}
 	for _, f := range strings.Split(*memRows, ",") {

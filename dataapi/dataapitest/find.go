@@ -700,13 +700,12 @@ func (t *table) runRead(h *Handler, p *readPlan, one bool) *result {
 				}
 			}
 		}
+		// Cassandra's pager reports more pages whenever a page filled up and
+		// the CQL LIMIT is not reached, without looking ahead: a page that
+		// ends exactly on the last row still has a paging state, and the
+		// next request gets an empty page without one.
 		if !one && len(rows) == want && want > 0 && (p.limit == 0 || done+len(rows) < p.limit) {
-			for r := sc.next(); r != nil; r = sc.next() {
-				if p.filter.root.match(r) {
-					next = t.encodePageState(rows[len(rows)-1], done+len(rows))
-					break
-				}
-			}
+			next = t.encodePageState(rows[len(rows)-1], done+len(rows))
 		}
 	}
 	ctx := t.ctx()

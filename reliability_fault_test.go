@@ -504,7 +504,6 @@ func countCommands(p *faultproxy.Proxy, cmd string) int {
 // timeout (Options.Timeout) is not retried, as the server may still be
 // executing the command; the request must reach the server once.
 func TestFaultTimeoutNotRetried(t *testing.T) {
-	t.Skip("BUG: dataapi retries after its client timeout (do.go roundTrip: http.Do's error wraps the context cause errClientTimeout, a net.Error whose Timeout() is false, so retry.go retryableTransport says retry); doc.go says it is not retried")
 	e := relOpen(t, "timeout=300ms")
 	e2eExec(t, e.db, `CREATE TABLE tn (id int PRIMARY KEY, v text)`)
 	e.proxy.Set(faultproxy.Fault{Match: faultproxy.Match{Command: "insertMany", Table: "tn"}, Kind: faultproxy.Slow, Delay: 2 * time.Second, Forward: true})

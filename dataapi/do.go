@@ -165,8 +165,11 @@ func (c *Client) attempt(ctx context.Context, cl *call, n int) (env *envelope, r
 		status = env.httpStatus
 	}
 	// The caller gave up: an attempt cut short by its own context is not
-	// worth repeating, and a back-off would only delay the answer.
-	if retry && (n > c.retries || ctx.Err() != nil) {
+	// worth repeating, and a back-off would only delay the answer. Nor is an
+	// attempt that ran out of the client's timeout: the server may still be
+	// running the command (see doc.go).
+	var timedOut *TimeoutError
+	if retry && (n > c.retries || ctx.Err() != nil || errors.As(err, &timedOut)) {
 		retry = false
 	}
 	if retry && wait == 0 {
@@ -326,7 +329,9 @@ func (c *Client) httpFailure(ctx, actx context.Context, cl *call, resp *http.Res
 			env.warnings = e.Status.Warnings
 		}
 	} else if len(body) > 0 {
-		he.Body = c.scrub(string(body[:min(len(body), 256)]))
+		// Scrub before cutting: a cut through the token would hide it from scrub.
+		he.Body = c.scrub(string(body))
+		he.Body = he.Body[:min(len(he.Body), 256)]
 	}
 	return he
 }
@@ -442,8 +447,18 @@ func putDecoder(dec *jsontext.Decoder) {
 // (a gateway could echo request headers in an error page).
 func (c *Client) scrub(s string) string {
 	for _, secret := range []string{c.token, c.embedKey} {
-		if len(secret) >= 8 && strings.Contains(s, secret) {
+		if len(secret) < 8 {
+			continue
+		}
+		if strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, redacted)
+		}
+		// A body read up to a size limit can end inside the secret.
+		for k := len(secret) - 1; k >= 4; k-- {
+			if strings.HasSuffix(s, secret[:k]) {
+				s = s[:len(s)-k] + redacted
+				break
+			}
 		}
 	}
 	return s

@@ -31,6 +31,11 @@
 //     ignored.
 //   - Lexical ($match, BM25 sort) search matches lower-cased terms; the
 //     sort score counts matching terms and is not BM25.
+//   - Text options of regular indexes (caseSensitive, normalize, ascii)
+//     apply to filters as the database applies them, but NFC normalisation
+//     and ASCII folding cover Latin letters only (see textAnalyser).
+//   - An inet value must be an address literal; the real server would also
+//     resolve a host name through DNS, this server refuses it.
 //   - Collections exist only so that a client's set-up and tear-down work
 //     (createCollection, findCollections, deleteCollection, insert, find
 //     and deleteMany with {} or {"_id": ...} filters).

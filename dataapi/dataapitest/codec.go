@@ -1024,14 +1024,107 @@ func parseInet(s string) (netip.Addr, bool) {
 	if (len(v6) != len(s)) && len(v6) != len(s)-2 {
 		return netip.Addr{}, false // one bracket without the other
 	}
-	if !strings.Contains(v6, ":") {
+	b, ok := parseIPv6Java(v6)
+	if !ok {
 		return netip.Addr{}, false
 	}
-	a, err := netip.ParseAddr(v6)
-	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, false
+	return netip.AddrFrom16(b).Unmap(), true
+}
+
+// parseIPv6Java follows Java's textToNumericFormatV6: hex groups of any
+// length up to 0xffff, one "::" standing for at least one zero group, and
+// an optional trailing dotted IPv4 part of exactly four decimal parts.
+func parseIPv6Java(s string) ([16]byte, bool) {
+	var dst [16]byte
+	if len(s) < 2 || strings.ContainsRune(s, '%') {
+		return dst, false
 	}
-	return a.Unmap(), true
+	i, j := 0, 0
+	if s[0] == ':' {
+		if s[1] != ':' {
+			return dst, false
+		}
+		i = 1
+	}
+	gap := -1 // byte index where "::" stands
+	tokStart := i
+	val, digits := 0, false
+	for i < len(s) {
+		c := s[i]
+		i++
+		if d := hexVal(c); d >= 0 {
+			val = val<<4 | d
+			if val > 0xffff {
+				return dst, false
+			}
+			digits = true
+			continue
+		}
+		switch {
+		case c == ':':
+			tokStart = i
+			if !digits {
+				if gap >= 0 {
+					return dst, false
+				}
+				gap = j
+				continue
+			}
+			if i == len(s) || j+2 > 16 {
+				return dst, false
+			}
+			dst[j], dst[j+1] = byte(val>>8), byte(val)
+			j += 2
+			val, digits = 0, false
+		case c == '.' && j+4 <= 16:
+			v4 := s[tokStart:]
+			if strings.Count(v4, ".") != 3 {
+				return dst, false
+			}
+			a, ok := parseIPv4Java(v4)
+			if !ok {
+				return dst, false
+			}
+			b4 := a.As4()
+			copy(dst[j:], b4[:])
+			j += 4
+			digits = false
+			i = len(s)
+		default:
+			return dst, false
+		}
+	}
+	if digits {
+		if j+2 > 16 {
+			return dst, false
+		}
+		dst[j], dst[j+1] = byte(val>>8), byte(val)
+		j += 2
+	}
+	if gap >= 0 {
+		if j == 16 {
+			return dst, false
+		}
+		n := j - gap
+		copy(dst[16-n:], dst[gap:j])
+		for k := gap; k < 16-n; k++ {
+			dst[k] = 0
+		}
+		j = 16
+	}
+	return dst, j == 16
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 // parseIPv4Java follows Java's textToNumericFormatV4: at most 15

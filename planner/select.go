@@ -94,6 +94,10 @@ func (sp *selectPlanner) inputNames() []string {
 }
 
 func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, error) {
+	// information_schema views are built client-side from listTables.
+	if p, ok, err := planInformationSchema(st, sel, schema); ok {
+		return p, err
+	}
 	tn, alias, err := singleTable(sel.From)
 	if err != nil {
 		return nil, err

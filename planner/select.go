@@ -85,6 +85,16 @@ func (sp *selectPlanner) fetchRefs(e sqlparser.SQLNode) error {
 	}, e)
 }
 
+// inputColumns is inputNames with the fetched columns' types (extra
+// columns, the bound parameters, have none).
+func (sp *selectPlanner) inputColumns() []typesmap.Column {
+	cols := append([]typesmap.Column(nil), sp.fetched...)
+	for _, n := range sp.st.ExtraColumns() {
+		cols = append(cols, typesmap.Column{Name: n})
+	}
+	return cols
+}
+
 func (sp *selectPlanner) inputNames() []string {
 	names := make([]string, 0, len(sp.fetched)+len(sp.st.Params))
 	for _, c := range sp.fetched {
@@ -160,11 +170,6 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 	var keyCols []string // underlying table column per key ("" if computed)
 	hidden := 0
 	var aggCols []ResultColumn
-	if aggregate {
-		if err := sp.fetchRefs(sel.OrderBy); err != nil {
-			return nil, err
-		}
-	}
 	if residual != nil {
 		f, err := sp.residualOp(residual)
 		if err != nil {
@@ -173,14 +178,14 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		ops = append(ops, f)
 	}
 	if aggregate {
-		op, cols, err := newAggregateOp(sel, sp.inputNames())
+		op, cols, err := newAggregateOpTyped(sel, sp.inputColumns())
 		if err != nil {
 			return nil, err
 		}
 		ops = append(ops, op)
 		aggCols = cols
 		for _, o := range sel.OrderBy {
-			k, err := orderOnOutput(o, cols)
+			k, err := orderOnOutput(o, sel, cols)
 			if err != nil {
 				return nil, err
 			}
@@ -268,10 +273,21 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		if lim != nil {
 			topK = lim.staticTotal()
 		}
-		op, err := newSortOp(keys, topK)
+		// Typed keys: decimals (held as strings) and varints compare by value.
+		ktypes := make([]typesmap.Type, len(keys))
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			if aggregate {
+				ktypes[i], names[i] = aggCols[k.Col].Type, aggCols[k.Col].Name
+			} else {
+				ktypes[i], names[i] = items[k.Col].typ, items[k.Col].name
+			}
+		}
+		op, err := newSortOpTyped(keys, ktypes, topK)
 		if err != nil {
 			return nil, err
 		}
+		op.names = names
 		p.Steps = append(p.Steps, op)
 	}
 	if distinct {
@@ -467,28 +483,41 @@ func (sp *selectPlanner) orderItem(o *sqlparser.Order, items *[]projItem, hidden
 		*hidden++
 		return len(*items) - 1, c.Name, nil
 	}
-	return 0, "", unsupported("ORDER BY %s (order by a column, an alias or a position)", sp.st.render(o.Expr))
+	// An expression written as in the select list (ORDER BY price * qty).
+	key := canon(o.Expr)
+	for i, se := range sp.sel.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && canon(ae.Expr) == key && i < len(*items)-*hidden && len(*items)-*hidden == len(sp.sel.SelectExprs) {
+			return i, (*items)[i].column, nil
+		}
+	}
+	return 0, "", unsupported("ORDER BY %s (order by a column, an alias, a position or an expression of the select list)", sp.st.render(o.Expr))
 }
 
-func orderOnOutput(o *sqlparser.Order, cols []ResultColumn) (SortKey, error) {
+// orderOnOutput resolves an ORDER BY key after GROUP BY / aggregates on
+// the aggregate's output columns: a 1-based position, a result column name
+// or alias, or an expression written as in the select list (count(*)).
+func orderOnOutput(o *sqlparser.Order, sel *sqlparser.Select, cols []ResultColumn) (SortKey, error) {
 	desc := o.Direction == sqlparser.DescScr
-	switch x := o.Expr.(type) {
-	case *sqlparser.SQLVal:
-		if x.Type == sqlparser.IntVal {
-			n, err := strconv.Atoi(string(x.Val))
-			if err != nil || n < 1 || n > len(cols) {
-				return SortKey{}, fmt.Errorf("astrasql: ORDER BY %s: there are %d result columns", x.Val, len(cols))
-			}
-			return SortKey{Col: n - 1, Desc: desc}, nil
+	if x, ok := o.Expr.(*sqlparser.SQLVal); ok && x.Type == sqlparser.IntVal {
+		n, err := strconv.Atoi(string(x.Val))
+		if err != nil || n < 1 || n > len(cols) {
+			return SortKey{}, fmt.Errorf("astrasql: ORDER BY %s: there are %d result columns", x.Val, len(cols))
 		}
+		return SortKey{Col: n - 1, Desc: desc}, nil
+	}
+	if i, ok := outputIndex(o.Expr, sel, cols); ok {
+		return SortKey{Col: i, Desc: desc}, nil
 	}
 	s := sqlparser.String(o.Expr)
 	for i, c := range cols {
-		if c.Name == s || strings.EqualFold(c.Name, s) {
+		if strings.EqualFold(c.Name, s) {
 			return SortKey{Col: i, Desc: desc}, nil
 		}
 	}
-	return SortKey{}, unsupported("ORDER BY %s after GROUP BY (order by a result column or its position)", s)
+	if hasAggregate(sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: o.Expr}}) {
+		return SortKey{}, unsupported("ORDER BY %s: an aggregate that is not in the select list (add it to the select list, with an alias if you like, and order by that)", s)
+	}
+	return SortKey{}, unsupported("ORDER BY %s after GROUP BY (order by a result column, its alias, its position, or an expression of the select list)", s)
 }
 
 // sortPushable says whether the server sorts this itself without an

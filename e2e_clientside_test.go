@@ -228,6 +228,10 @@ func TestExplainClientSide(t *testing.T) {
 		`EXPLAIN SELECT DISTINCT cat FROM items`:                        {"distinct"},
 		`EXPLAIN SELECT cat, COUNT(*) FROM items GROUP BY cat`:          {"aggregate", "GROUP BY"},
 		`EXPLAIN SELECT id FROM items ORDER BY id LIMIT 5 OFFSET 10`:    {"sort", "limit"},
+		// The filter's reason, the predicted server warnings, named sort keys.
+		`EXPLAIN SELECT id FROM items WHERE name LIKE 'a%'`:          {"LIKE cannot be expressed as a Data API filter", "ZERO_FILTER_OPERATIONS"},
+		`EXPLAIN SELECT id FROM items WHERE qty > 3`:                 {"MISSING_INDEX on qty"},
+		`EXPLAIN SELECT id, name FROM items ORDER BY name DESC, qty`: {"ORDER BY name DESC, qty"},
 	} {
 		got := join(queryStrings(t, db, q))
 		for _, w := range wants {
@@ -255,5 +259,15 @@ func TestClientSideContains(t *testing.T) {
 		if got := join(queryStrings(t, db, q)); got != want {
 			t.Errorf("%s: %q, want %q", q, got, want)
 		}
+	}
+	// EXPLAIN shows CONTAINS as written, not the driver's internal rewrite.
+	got := join(queryStrings(t, db, `EXPLAIN SELECT id FROM c WHERE tags CONTAINS 'a' OR m CONTAINS KEY ? OR name LIKE 'y%'`, "k"))
+	for _, w := range []string{"tags CONTAINS 'a'", "m CONTAINS KEY $1", "LIKE cannot be expressed"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("EXPLAIN: %q missing in\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "_astra") {
+		t.Errorf("EXPLAIN shows the internal rewrite:\n%s", got)
 	}
 }

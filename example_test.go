@@ -121,7 +121,7 @@ func Example_explain() {
 		}
 	}
 	// Output:
-	// 1 find {"find":{"filter":{"age":{"$gt":30}},"projection":{"name":1}}} (paged)
+	// 1 find {"find":{"filter":{"age":{"$gt":30}},"projection":{"name":1}}} (paged); expected server warnings: MISSING_INDEX on age (the server filters without an index, ALLOW FILTERING; CREATE INDEX would help)
 	// 2 sort
 	// 3 limit
 }

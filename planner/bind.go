@@ -44,6 +44,14 @@ func (p Param) placeholder() string {
 // user wrote them (not the pre-lexer's bind variables).
 func (st *Statement) render(n sqlparser.SQLNode) string {
 	s := sqlparser.String(n)
+	// The lexer's CONTAINS rewrite is shown as the user wrote it.
+	s = containsRe.ReplaceAllStringFunc(s, func(m string) string {
+		g := containsRe.FindStringSubmatch(m)
+		if g[2] != "" {
+			return g[1] + " CONTAINS KEY " + g[3]
+		}
+		return g[1] + " CONTAINS " + g[3]
+	})
 	return bindVarRe.ReplaceAllStringFunc(s, func(v string) string {
 		num, _ := strconv.Atoi(v[3:])
 		switch {
@@ -57,6 +65,9 @@ func (st *Statement) render(n sqlparser.SQLNode) string {
 }
 
 var bindVarRe = regexp.MustCompile(`:_[pl][0-9]+`)
+
+// containsRe matches the lexer's rewrite of c CONTAINS [KEY] x.
+var containsRe = regexp.MustCompile("([^\\s()]+) = " + containsFunc + "(_key)?\\((:_[pl][0-9]+)\\)")
 
 // ArgumentError reports a wrong argument: its placeholder and, when known,
 // the column it meets.

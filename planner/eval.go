@@ -2403,6 +2403,9 @@ func residualReason(e sqlparser.Expr) string {
 			reason = "the Data API cannot filter on NULL (" + strings.ToUpper(x.Operator) + ")"
 			return false, nil
 		case *sqlparser.FuncExpr:
+			if n := x.Name.Lowered(); n == containsFunc || n == containsKeyFunc {
+				return false, nil // CONTAINS itself is a filter; the reason is elsewhere
+			}
 			reason = "functions (" + strings.ToUpper(x.Name.String()) + ") are evaluated by the driver"
 			return false, nil
 		case *sqlparser.SubstrExpr:

@@ -121,7 +121,7 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		return nil, unsupported("locking reads (%s)", strings.TrimSpace(sel.Lock))
 	}
 	p := &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name, Query: true}
-	fs := &findStep{cmd: Command{Name: "find", Keyspace: ti.keyspace, Table: ti.def.Name}}
+	fs := &findStep{ti: ti, cmd: Command{Name: "find", Keyspace: ti.keyspace, Table: ti.def.Name}}
 
 	// WHERE: pushed part and residual.
 	var residual sqlparser.Expr
@@ -743,6 +743,7 @@ func toInt64(v any) (int64, bool) {
 
 // findStep is a find or findOne.
 type findStep struct {
+	ti     *tableInfo // for the predicted warnings in EXPLAIN
 	cmd    Command
 	filter *fnode
 	ann    *annPlan
@@ -826,13 +827,19 @@ func (s *findStep) explainBound(b *Binding) (string, string) {
 	} else if c.Name == "find" {
 		detail += " (paged)"
 	}
+	if s.ti != nil {
+		if w := predictWarnings(s.ti.def, s.ti.indexes, c); w != "" {
+			detail += "; " + w
+		}
+	}
 	return c.Name, detail
 }
 
 // filterOp drops rows for which a residual predicate is not true.
 type filterOp struct {
-	expr Expr
-	text string
+	expr   Expr
+	text   string
+	reason string // why the driver evaluates it (residualReason)
 }
 
 func (sp *selectPlanner) residualOp(e sqlparser.Expr) (*filterOp, error) {
@@ -840,11 +847,15 @@ func (sp *selectPlanner) residualOp(e sqlparser.Expr) (*filterOp, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &filterOp{expr: x, text: sp.st.render(e)}, nil
+	return &filterOp{expr: x, text: sp.st.render(e), reason: residualReason(e)}, nil
 }
 
 func (f *filterOp) Explain() (string, string) {
-	return "filter", "client-side: " + f.text
+	d := "client-side: " + f.text
+	if f.reason != "" {
+		d += " (" + f.reason + ")"
+	}
+	return "filter", d
 }
 
 func (f *filterOp) Open(in RowIter, b *Binding) (RowIter, error) {

@@ -124,6 +124,9 @@ func Parse(sql string) (st *Statement, err error) {
 			return nil, err
 		}
 		if !ok {
+			if u := unsupportedSyntax(string(body)); u != nil {
+				return nil, u
+			}
 			line, col := lineCol(sql, lx.bodyFrom)
 			return nil, &SyntaxError{Line: line, Col: col, Near: lx.keyword,
 				Msg: "expected SELECT, INSERT, UPDATE, DELETE, TRUNCATE, CREATE, DROP, ALTER, SHOW, DESCRIBE or EXPLAIN"}
@@ -134,7 +137,16 @@ func Parse(sql string) (st *Statement, err error) {
 	}
 	ast, err := sqlparser.ParseStrictDDL(lx.text)
 	if err != nil {
+		// A construct we know we do not support (window functions, CTEs,
+		// INTERSECT...) is named, with the way around it, rather than
+		// reported as a syntax error at some token inside it.
+		if u := unsupportedSyntax(lx.text); u != nil {
+			return nil, u
+		}
 		return nil, lx.mapError(err)
+	}
+	if err := checkUnsupported(ast); err != nil {
+		return nil, err
 	}
 	st = &Statement{SQL: sql, Explain: lx.explain, Params: lx.params, Named: lx.named, ast: ast, lx: lx}
 	switch a := ast.(type) {

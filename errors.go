@@ -21,6 +21,11 @@ type (
 	UnsupportedError = planner.UnsupportedError
 	// ArgumentError names the placeholder (and column) of a bad argument.
 	ArgumentError = planner.ArgumentError
+	// ArgumentCountError is a call with the wrong number of arguments.
+	ArgumentCountError = planner.ArgumentCountError
+	// LiteralError is a constant in the statement that does not fit its
+	// column (the value, the column and type, the line and column).
+	LiteralError = planner.LiteralError
 	// UnknownTableError says a table does not exist.
 	UnknownTableError = planner.UnknownTableError
 	// UnknownColumnError says a table has no such column.

@@ -32,7 +32,9 @@ func TestBadInput(t *testing.T) {
 		argument    = "ArgumentError"
 		table       = "UnknownTableError"
 		column      = "UnknownColumnError"
-		untyped     = "untyped" // a plain error (no type to errors.As): see the report
+		count       = "ArgumentCountError"
+		literal     = "LiteralError"
+		untyped     = "untyped" // a plain error (no type to errors.As)
 	)
 	cases := []struct {
 		q      string
@@ -74,9 +76,10 @@ func TestBadInput(t *testing.T) {
 		{q: `UPDATE t SET nosuch = 1 WHERE id = 1`, kind: column, want: []string{`no column "nosuch"`}, schema: true},
 
 		// Argument counts.
-		{q: `SELECT id FROM t WHERE id = ?`, kind: untyped, want: []string{"takes 1 argument(s), got 0"}},
-		{q: `SELECT id FROM t WHERE id = ?`, args: []any{1, 2}, kind: untyped, want: []string{"takes 1 argument(s), got 2"}},
-		{q: `INSERT INTO t (id, name) VALUES (1)`, kind: untyped, want: []string{"INSERT row 1 has 1 values for 2 columns"}},
+		{q: `SELECT id FROM t WHERE id = ?`, kind: count, want: []string{"takes 1 argument(s), got 0"}},
+		{q: `SELECT id FROM t WHERE id = ?`, args: []any{1, 2}, kind: count, want: []string{"takes 1 argument(s), got 2"}},
+		{q: `INSERT INTO t (id, name) VALUES (1)`, kind: syntax, want: []string{"line 1, column 33", "INSERT row 1 has 1 values for 2 columns"}},
+		{q: "INSERT INTO t (id, name) VALUES (1, 'a'),\n  (2)", kind: syntax, want: []string{"line 2, column 3", "INSERT row 2 has 1 values for 2 columns"}},
 
 		// Wrong parameter values: the placeholder, the column, its type, why.
 		{q: `INSERT INTO t (id, n) VALUES (?, ?)`, args: []any{1, "abc"}, kind: argument,
@@ -103,10 +106,12 @@ func TestBadInput(t *testing.T) {
 			want: []string{"row 3", `argument $1 for column "n" (int)`}},
 
 		// Wrong literal values.
-		{q: `INSERT INTO t (id, n) VALUES (1, 'abc')`, kind: untyped, want: []string{`value 'abc' for column "n" (int)`}},
-		{q: `INSERT INTO t (id, n) VALUES (1, 3000000000)`, kind: untyped, want: []string{`column "n" (int)`, "overflows int"}},
-		{q: `INSERT INTO t (id, v) VALUES (1, [1, 2])`, kind: untyped, want: []string{`column "v" (vector<float, 3>)`, "dimension is 3"}},
-		{q: `INSERT INTO t (id, day) VALUES (1, '2024-13-01')`, kind: untyped, want: []string{`column "day" (date)`}},
+		{q: `INSERT INTO t (id, n) VALUES (1, 'abc')`, kind: literal, want: []string{`value 'abc' for column "n" (int)`, "at line 1, column 34"}},
+		{q: `INSERT INTO t (id, n) VALUES (1, 3000000000)`, kind: literal, want: []string{`column "n" (int)`, "line 1, column 34", "overflows int"}},
+		{q: `INSERT INTO t (id, v) VALUES (1, [1, 2])`, kind: literal, want: []string{`column "v" (vector<float, 3>)`, "line 1, column 34", "dimension is 3"}},
+		{q: `INSERT INTO t (id, day) VALUES (1, '2024-13-01')`, kind: literal, want: []string{`column "day" (date)`, "line 1, column 36"}},
+		{q: "INSERT INTO t (id, n) VALUES (1, 1),\n (2, 'x')", kind: literal, want: []string{`value 'x' for column "n" (int) in row 2 at line 2, column 6`}},
+		{q: `UPDATE t SET n = 'abc' WHERE id = 1`, kind: literal, want: []string{`value 'abc' for column "n" (int) at line 1, column 18`}},
 	}
 	checked := 0
 	for _, tc := range cases {
@@ -173,8 +178,15 @@ func badKind(err error) string {
 		ae  *astrasql.ArgumentError
 		ute *astrasql.UnknownTableError
 		uce *astrasql.UnknownColumnError
+		ace *astrasql.ArgumentCountError
+		le  *astrasql.LiteralError
 	)
 	switch {
+	case errors.As(err, &ace):
+		return "ArgumentCountError"
+	case errors.As(err, &le):
+		return "LiteralError"
+
 	case errors.As(err, &se):
 		return "SyntaxError"
 	case errors.As(err, &ue):

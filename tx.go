@@ -185,7 +185,7 @@ func (c *conn) execInTx(ctx context.Context, st *planner.Statement, args []drive
 		return nil, true, err
 	}
 	if len(args) != st.NumInput() {
-		return nil, true, fmt.Errorf("astrasql: statement takes %d argument(s), got %d", st.NumInput(), len(args))
+		return nil, true, &planner.ArgumentCountError{Want: st.NumInput(), Got: len(args)}
 	}
 	pa := plannerArgs(args)
 	for i := range pa {

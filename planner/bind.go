@@ -97,7 +97,7 @@ func (st *Statement) bind(args []Arg, explain bool) (*Binding, error) {
 	}
 	if !st.Named {
 		if len(args) != len(st.Params) {
-			return nil, fmt.Errorf("astrasql: statement takes %d argument(s), got %d", len(st.Params), len(args))
+			return nil, &ArgumentCountError{Want: len(st.Params), Got: len(args)}
 		}
 		for i, a := range args {
 			if a.Name != "" {
@@ -112,7 +112,7 @@ func (st *Statement) bind(args []Arg, explain bool) (*Binding, error) {
 	for _, a := range args {
 		if a.Name == "" {
 			if pos >= len(st.Params) {
-				return nil, fmt.Errorf("astrasql: statement takes %d argument(s), got more", len(st.Params))
+				return nil, &ArgumentCountError{Want: len(st.Params), Got: -1}
 			}
 			b.args[pos], set[pos] = a.Value, true
 			pos++
@@ -428,16 +428,22 @@ func (b *Binding) encodeLit(dst []byte, col string, t typesmap.Type, l *Literal)
 	}
 	v, err := b.litGo(l, t)
 	if err != nil {
-		return dst, fmt.Errorf("astrasql: value %s for column %q (%s): %v", l, col, t, err)
+		return dst, b.literalError(l, col, t, err)
 	}
 	if _, ok := v.(unboundArg); ok {
 		return appendJSONString(dst, l.String()), nil
 	}
 	out, err := appendValue(dst, t, v)
 	if err != nil {
-		return dst, fmt.Errorf("astrasql: value %s for column %q (%s): %v", l, col, t, stripValueErr(err))
+		return dst, b.literalError(l, col, t, stripValueErr(err))
 	}
 	return out, nil
+}
+
+func (b *Binding) literalError(l *Literal, col string, t typesmap.Type, err error) *LiteralError {
+	e := &LiteralError{Value: l.String(), Column: col, Type: t.String(), Err: err}
+	e.Line, e.Col = b.st.locateLiteral(l)
+	return e
 }
 
 func hasParam(l *Literal) bool {

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -74,7 +75,12 @@ func planInsert(st *Statement, ins *sqlparser.Insert, schema Schema) (*Plan, err
 	}
 	for i, row := range values {
 		if len(row) != len(s.cols) {
-			return nil, fmt.Errorf("astrasql: INSERT row %d has %d values for %d columns", i+1, len(row), len(s.cols))
+			msg := fmt.Sprintf("INSERT row %d has %d values for %d columns", i+1, len(row), len(s.cols))
+			line, col, ok := st.valuesPos(i, -1)
+			if !ok {
+				line, col = 1, 1
+			}
+			return nil, &SyntaxError{Line: line, Col: col, Near: "(", Msg: msg}
 		}
 		lits := make([]*Literal, len(row))
 		for j, e := range row {
@@ -110,6 +116,17 @@ func (s *insertStep) command(b *Binding) (*Command, error) {
 				}
 			}
 			if doc, err = b.encodeLit(doc, col.Name, col.Type, row[j]); err != nil {
+				var le *LiteralError
+				if errors.As(err, &le) {
+					// Where it is: this row's value j, exactly.
+					if line, c, ok := b.st.valuesPos(i, j); ok && row[j].Line == 0 {
+						le.Line, le.Col = line, c
+					}
+					if len(s.rows) > 1 {
+						le.Row = i + 1
+					}
+					return nil, le
+				}
 				if len(s.rows) > 1 {
 					return nil, fmt.Errorf("row %d: %w", i+1, err)
 				}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -212,16 +215,47 @@ func sqlGroupBy(ctx context.Context, db *sql.DB, table string) (int64, int, erro
 }
 
 // memScan is the child process of the memory scenario: scan n rows of
-// table through the driver, then report the peak RSS (VmHWM).
-func memScan(base, table string, n int) error {
+// table through the driver, then report the peak RSS (VmHWM). With
+// heapProfile set, the live heap is written there just before the last row
+// is read (after a GC), to show what a long scan keeps.
+func memScan(base, table string, n int, heapProfile string) error {
 	db, err := openDB(base)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	start := time.Now()
-	got, err := sqlScan(context.Background(), db, fmt.Sprintf("SELECT * FROM %s LIMIT %d", table, n))
+	rows, err := db.Query(fmt.Sprintf("SELECT * FROM %s LIMIT %d", table, n))
 	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	var r row
+	dest, _ := scanDest(cols, &r)
+	got := 0
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		got++
+		if got == n-1 && heapProfile != "" {
+			runtime.GC()
+			f, err := os.Create(heapProfile)
+			if err != nil {
+				return err
+			}
+			err = pprof.WriteHeapProfile(f)
+			f.Close()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	if got != n {

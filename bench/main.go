@@ -38,6 +38,7 @@ type config struct {
 	queries                    int
 	node                       bool
 	profileDir                 string
+	only                       map[string]bool
 	out                        string
 	root                       string
 }
@@ -58,11 +59,13 @@ func main() {
 		base     = flag.String("base", "", "internal: server URL for -child")
 		table    = flag.String("table", "", "internal: table for -child memscan")
 		childRow = flag.Int("n", 0, "internal: rows for -child memscan")
+		only     = flag.String("only", "", "run only these `steps` (comma-separated: insert,scan,lookups,vector,groupby,replay,memory)")
+		heapProf = flag.String("heapprofile", "", "internal: heap profile file for -child memscan")
 	)
 	flag.Parse()
 	switch *child {
 	case "memscan":
-		if err := memScan(*base, *table, *childRow); err != nil {
+		if err := memScan(*base, *table, *childRow, *heapProf); err != nil {
 			fmt.Fprintln(os.Stderr, "memscan:", err)
 			os.Exit(1)
 		}
@@ -81,6 +84,12 @@ func main() {
 	cfg := config{rows: *rows, vectors: *vectors, runs: *runs, batch: *batch, queries: 20,
 		node: !*noNode, profileDir: *profile, out: *out, root: *root,
 		lookupOps: map[int]int{1: 2000, 8: 4000, 64: 8000}}
+	if *only != "" {
+		cfg.only = map[string]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			cfg.only[strings.TrimSpace(s)] = true
+		}
+	}
 	for _, f := range strings.Split(*memRows, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil {
@@ -178,6 +187,9 @@ func run(cfg config, args string) error {
 		{"memory", e.benchMemory},
 	}
 	for _, s := range steps {
+		if cfg.only != nil && !cfg.only[s.name] {
+			continue
+		}
 		t := time.Now()
 		if err := s.fn(ctx); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
@@ -596,7 +608,14 @@ func (e *env) benchMemory(ctx context.Context) error {
 		return err
 	}
 	for _, n := range e.cfg.memRows {
-		c := exec.CommandContext(ctx, self, "-child", "memscan", "-base", e.server.URL, "-table", "mem", "-n", strconv.Itoa(n))
+		args := []string{"-child", "memscan", "-base", e.server.URL, "-table", "mem", "-n", strconv.Itoa(n)}
+		if e.cfg.profileDir != "" && n == slices.Max(e.cfg.memRows) {
+			if err := os.MkdirAll(e.cfg.profileDir, 0o755); err != nil {
+				return err
+			}
+			args = append(args, "-heapprofile", filepath.Join(e.cfg.profileDir, "memscan-heap.prof"))
+		}
+		c := exec.CommandContext(ctx, self, args...)
 		c.Stderr = os.Stderr
 		out, err := c.Output()
 		if err != nil {

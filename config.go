@@ -210,6 +210,13 @@ func (c *Config) validate() error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return dsnErr("endpoint %q: want http(s)://host[:port]", redactURL(c.Endpoint))
 	}
+	if u.User != nil {
+		// Never quoted: a token pasted there is a secret.
+		return dsnErr("endpoint %q: user info in the endpoint is not used: pass the token as Config.Token", redactURL(c.Endpoint))
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return dsnErr("endpoint %q: no ?query or #fragment in Config.Endpoint (options are Config fields)", redactURL(c.Endpoint))
+	}
 	if u.Scheme == "http" && !c.Insecure && !isLoopback(u.Hostname()) {
 		return dsnErr("plain http:// to %s would send the token in clear: use https://, or insecure=true if you mean it", u.Hostname())
 	}
@@ -227,9 +234,23 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// redactURL renders an endpoint for messages: without user info
+// (user:password@, where a token may have been pasted), query and fragment,
+// whether or not it parses as a URL.
 func redactURL(s string) string {
 	if i := strings.IndexAny(s, "?#"); i >= 0 {
-		return s[:i]
+		s = s[:i]
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	end := len(s)
+	if i := strings.IndexByte(s[start:], '/'); i >= 0 {
+		end = start + i
+	}
+	if i := strings.LastIndexByte(s[start:end], '@'); i >= 0 {
+		s = s[:start] + s[start+i+1:]
 	}
 	return s
 }
@@ -292,8 +313,9 @@ func (c Config) format(secrets bool) string {
 	if c.UserAgent != "" {
 		q.Set("user_agent", c.UserAgent)
 	}
+	endpoint := redactURL(c.Endpoint) // never user info or a query of its own
 	if len(q) == 0 {
-		return c.Endpoint
+		return endpoint
 	}
 	// Stable order: the known options' order.
 	keys := make([]string, 0, len(q))
@@ -306,7 +328,7 @@ func (c Config) format(secrets bool) string {
 	}
 	sort.Slice(keys, func(i, j int) bool { return rank[keys[i]] < rank[keys[j]] })
 	var b strings.Builder
-	b.WriteString(c.Endpoint)
+	b.WriteString(endpoint)
 	for i, k := range keys {
 		if i == 0 {
 			b.WriteByte('?')

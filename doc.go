@@ -47,11 +47,41 @@
 //
 // # Types
 //
-// Values scan by default into the Go types of package typesmap's table
-// (text: string, int: int64, varint: *big.Int, decimal: string, timestamp:
-// time.Time, uuid: uuid.UUID, vector: typesmap.Vector, list: typesmap.List,
-// map: typesmap.Map, ...). Arguments are checked against the column type
-// before anything is sent; an error names the placeholder and the column.
+// Arguments are checked against the column type before anything is sent;
+// an error names the placeholder and the column. Values scan as follows
+// (ColumnTypeScanType is the first Go type of each line):
+//
+//	text, ascii           string; also []byte, sql.NullString
+//	boolean               bool; also *string, sql.NullBool
+//	tinyint..bigint       int64; also any Go integer, *string, sql.NullInt64
+//	varint                *big.Int; also int64 when it fits, sql.NullInt64, sql.Null[*big.Int]
+//	decimal               string (exact digits); also sql.NullString, float64
+//	float, double         float64; also *string, sql.NullFloat64
+//	timestamp, date       time.Time (UTC); also *string (RFC 3339), sql.NullTime
+//	time                  typesmap.TimeOfDay; also *string, sql.NullString
+//	duration              typesmap.Duration; also *string, sql.NullString
+//	uuid, timeuuid        uuid.UUID; also *string, []byte, sql.NullString, uuid.NullUUID
+//	inet                  netip.Addr; also sql.Null[netip.Addr]
+//	blob                  []byte
+//	vector                typesmap.Vector; also []float32
+//	list, set, map, UDT   typesmap.List, Set, Map, UDT (and sql.Null[T] of each)
+//
+// Deviations from DESIGN.md's table, all forced by database/sql's Scan rules:
+//
+//   - uuid, timeuuid, time and duration values reach database/sql as their
+//     canonical strings (lower-case UUID, "HH:MM:SS[.fff]", ISO 8601
+//     duration), so Scan into `any` yields that string. Delivered as
+//     uuid.UUID, a uuid could be scanned neither into a uuid.UUID (its Scan
+//     method takes only strings and bytes) nor into a *string; a TimeOfDay
+//     would scan into a *string as its nanoseconds. The typed destinations
+//     above parse the string. A time column no longer scans into
+//     time.Duration: scan into typesmap.TimeOfDay and call Duration.
+//   - varint stays *big.Int and inet netip.Addr, so that they scan into
+//     themselves; database/sql cannot turn either into a *string (neither
+//     is a string nor a sql.Scanner): scan into the default type and call
+//     String, or use sql.Null[T]. decimal is a string; *big.Float and
+//     *big.Rat are accepted as arguments but are not scan destinations
+//     (use big.Float.SetString / big.Rat.SetString on the string).
 //
 // # Transactions
 //
@@ -62,5 +92,9 @@
 //
 // # Not supported
 //
-// Joins, subqueries, UNION, LastInsertId.
+// Joins, subqueries, UNION / INTERSECT / EXCEPT, window functions (OVER),
+// common table expressions (WITH), INSERT ... SELECT, REPLACE, ON DUPLICATE
+// KEY UPDATE, UPDATE / DELETE with ORDER BY or LIMIT, locking reads, and
+// LastInsertId. Each fails at prepare time with an *UnsupportedError that
+// names the construct and, where there is one, the way to get the result.
 package astrasql

@@ -5,6 +5,8 @@ import (
 	"io"
 	"reflect"
 
+	"github.com/google/uuid"
+
 	"github.com/astrasql/astrasql/planner"
 	"github.com/astrasql/astrasql/typesmap"
 )
@@ -47,12 +49,32 @@ func (r *rows) Next(dest []driver.Value) error {
 	}
 	for i := range dest {
 		if i < len(row) {
-			dest[i] = row[i]
+			dest[i] = scanValue(row[i])
 		} else {
 			dest[i] = nil
 		}
 	}
 	return nil
+}
+
+// scanValue is the driver.Value handed to database/sql for a decoded
+// value. uuid/timeuuid, time and duration values go out as their canonical
+// strings: database/sql then scans them into uuid.UUID, typesmap.TimeOfDay
+// and typesmap.Duration (whose Scan methods parse the string), into
+// *string, []byte and sql.NullString alike; the Go values themselves
+// could be scanned into none of *string (uuid.UUID.Scan does not even take
+// a uuid.UUID, and a TimeOfDay would become its nanoseconds). Scan into
+// `any` therefore yields the string (see doc.go, "Scanning").
+func scanValue(v any) driver.Value {
+	switch x := v.(type) {
+	case uuid.UUID:
+		return x.String()
+	case typesmap.TimeOfDay:
+		return x.String()
+	case typesmap.Duration:
+		return x.String()
+	}
+	return v
 }
 
 // ColumnTypeDatabaseTypeName is the Data API type in upper case (TEXT,

@@ -17,6 +17,13 @@ import (
 	"github.com/astrasql/astrasql/dataapi"
 )
 
+// LocalDefaultToken is the token used for a loopback endpoint (localhost,
+// 127.0.0.0/8, ::1) when neither the DSN, the Config nor TokenEnv gives
+// one: the self-hosted Data API's form Cassandra:<base64 user>:<base64
+// password> for the default credentials of a fresh install,
+// cassandra/cassandra. It is never used for other hosts.
+const LocalDefaultToken = "Cassandra:Y2Fzc2FuZHJh:Y2Fzc2FuZHJh"
+
 // TokenEnv is the environment variable read for the token when the DSN
 // and the Config have none.
 const TokenEnv = "ASTRA_DB_APPLICATION_TOKEN"
@@ -32,7 +39,8 @@ type Config struct {
 	Endpoint string
 	// Token is the application token (AstraCS:... or Cassandra:b64:b64).
 	// Empty: the ASTRA_DB_APPLICATION_TOKEN environment variable, read when
-	// the connector is made.
+	// the connector is made; when that is empty too and the endpoint is a
+	// loopback host, LocalDefaultToken.
 	Token string
 	// Keyspace of unqualified table names (default "default_keyspace").
 	Keyspace string
@@ -381,7 +389,13 @@ func (c Config) options() (dataapi.Options, error) {
 		tok = os.Getenv(TokenEnv)
 	}
 	if tok == "" {
-		return dataapi.Options{}, errors.New("astrasql: no token: give token= in the DSN, Config.Token, or set " + TokenEnv)
+		if u, err := url.Parse(c.Endpoint); err == nil && isLoopback(u.Hostname()) {
+			// A self-hosted Data API on this machine (astrasql serve, a
+			// fresh HCD/DSE/Cassandra install): its default credentials.
+			tok = LocalDefaultToken
+		} else {
+			return dataapi.Options{}, errors.New("astrasql: no token: give token= in the DSN, Config.Token, or set " + TokenEnv + " (only a loopback endpoint has a default token)")
+		}
 	}
 	o := dataapi.Options{
 		Endpoint: c.Endpoint, Token: tok, Keyspace: c.keyspace(), Environment: strings.ToLower(c.Environment),

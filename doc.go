@@ -6,8 +6,14 @@
 //	db, err := sql.Open("astra", "https://<db-id>-<region>.apps.astra.datastax.com?keyspace=ks")
 //
 // The token comes from the DSN (token=, percent-encoded) or from
-// ASTRA_DB_APPLICATION_TOKEN. See ParseDSN for the options and
-// NewConnector to build a connector from a Config.
+// ASTRA_DB_APPLICATION_TOKEN. For a loopback endpoint (localhost,
+// 127.0.0.1, ::1) with neither, the driver uses LocalDefaultToken, the
+// self-hosted Data API's token for the default cassandra/cassandra
+// credentials, so that sql.Open("astra",
+// "http://127.0.0.1:8181?keyspace=default_keyspace") reaches `astrasql
+// serve` or a fresh local HCD/DSE; any other host without a token is an
+// error. See ParseDSN for the options and NewConnector to build a
+// connector from a Config.
 //
 // # SQL
 //

@@ -2,6 +2,7 @@ package astrasql
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -100,8 +101,18 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 
 func TestTokenFromEnvironment(t *testing.T) {
 	t.Setenv(TokenEnv, "")
-	if _, err := NewConnector(Config{Endpoint: "http://127.0.0.1:1"}); err == nil || !strings.Contains(err.Error(), TokenEnv) {
+	if _, err := NewConnector(Config{Endpoint: "https://db.example.invalid"}); err == nil || !strings.Contains(err.Error(), TokenEnv) {
 		t.Errorf("no token: error %v, want one naming %s", err, TokenEnv)
+	}
+	// Loopback hosts get the self-hosted default (cassandra/cassandra).
+	for _, ep := range []string{"http://127.0.0.1:1", "http://localhost:8181", "http://[::1]:8181"} {
+		o, err := Config{Endpoint: ep}.options()
+		if err != nil || o.Token != LocalDefaultToken {
+			t.Errorf("%s: token %q, %v; want the local default", ep, o.Token, err)
+		}
+	}
+	if LocalDefaultToken != "Cassandra:"+base64.StdEncoding.EncodeToString([]byte("cassandra"))+":"+base64.StdEncoding.EncodeToString([]byte("cassandra")) {
+		t.Errorf("LocalDefaultToken %q", LocalDefaultToken)
 	}
 	t.Setenv(TokenEnv, "from-env")
 	c, err := NewConnector(Config{Endpoint: "http://127.0.0.1:1"})

@@ -306,3 +306,31 @@ func TestInformationSchema(t *testing.T) {
 		t.Errorf("count of columns: %q", got)
 	}
 }
+
+// TestLoopbackDefaultToken: a DSN without a token against a loopback host
+// sends the self-hosted default credentials (cassandra/cassandra), as
+// `astrasql serve` and a fresh local HCD/DSE install expect.
+func TestLoopbackDefaultToken(t *testing.T) {
+	t.Setenv(astrasql.TokenEnv, "")
+	srv := dataapitest.NewServer(dataapitest.WithToken(astrasql.LocalDefaultToken))
+	t.Cleanup(srv.Close)
+	db, err := sql.Open("astra", srv.URL+"?keyspace=default_keyspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustExec(t, db, `CREATE TABLE k (id int PRIMARY KEY)`)
+	mustExec(t, db, `INSERT INTO k (id) VALUES (1)`)
+	if got := join(queryStrings(t, db, `SELECT id FROM k`)); got != "1" {
+		t.Errorf("got %q", got)
+	}
+	// Not loopback: still the clear error, nothing guessed.
+	bad, err := sql.Open("astra", "https://db.example.invalid?keyspace=ks")
+	if err == nil {
+		defer bad.Close()
+		err = bad.Ping()
+	}
+	if err == nil || !strings.Contains(err.Error(), "no token") {
+		t.Errorf("non-loopback without a token: %v", err)
+	}
+}

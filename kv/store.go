@@ -277,7 +277,7 @@ func (s *Store[V]) MGet(ctx context.Context, keys []string) (vals []V, found []b
 
 // MDelete deletes the keys; keys that do not exist are not an error.
 // Each batch is one DELETE ... WHERE "key" IN (...) statement, which the
-// driver runs as a find of the keys that exist and one deleteOne per row.
+// driver runs as a find of the keys that exist and one deleteMany with $in.
 // Every error is a *WriteError (Written meaning deleted).
 func (s *Store[V]) MDelete(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {

@@ -741,7 +741,7 @@ func TestWriteFailure(t *testing.T) {
 	}{
 		{"insert times out after writing", fault{"insertMany", 2, true, timeoutAnswer}, false, [2]int{0, 10}, [2]int{10, 20}, [2]int{20, 30}},
 		{"insert refused", fault{"insertMany", 2, false, refusedAnswer}, false, [2]int{0, 10}, [2]int{0, 0}, [2]int{10, 30}},
-		{"delete times out", fault{"deleteOne", 15, true, timeoutAnswer}, true, [2]int{0, 10}, [2]int{10, 20}, [2]int{20, 30}},
+		{"delete times out", fault{"deleteMany", 2, true, timeoutAnswer}, true, [2]int{0, 10}, [2]int{10, 20}, [2]int{20, 30}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

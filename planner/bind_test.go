@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,6 +42,12 @@ func runWith(t *testing.T, sql string, args ...Arg) ([]string, error) {
 	r := &recorder{}
 	res, err := p.Run(context.Background(), r, args)
 	if err == nil && res.Rows != nil {
+		// Read to the end: chunked finds are sent as the rows are read.
+		for {
+			if _, err := res.Rows.Next(); err != nil {
+				break
+			}
+		}
 		res.Rows.Close()
 	}
 	return r.cmds, err
@@ -65,7 +72,10 @@ func TestBindCommands(t *testing.T) {
 		want string // substring of the joined commands
 	}{
 		{"SELECT id FROM users WHERE age IN (?)", pos(many),
-			`{"$or":[{"age":{"$in":[0,1,2,3,4,5,6,7,8,9,10,`},
+			`{"find":{"filter":{"age":{"$in":[0,1,2,3,4,5,6,7,8,9,10,`},
+		// Under OR the $or of $in chunks stays.
+		{"SELECT id FROM users WHERE age IN (?) OR name = 'x'", pos(many),
+			`{"$or":[{"$or":[{"age":{"$in":[0,1,2,`},
 		{"SELECT id FROM users WHERE age NOT IN (?)", pos(many),
 			`{"$and":[{"age":{"$nin":[0,`},
 		{"SELECT id FROM users WHERE age IN (?) AND name = 'x'", pos([]int64{1, 2}),
@@ -95,10 +105,37 @@ func TestBindCommands(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", c.sql, got, c.want)
 		}
 	}
-	// 250 values: chunks of 100, 100, 50.
-	cmds, _ := runWith(t, "SELECT id FROM users WHERE age IN (?)", pos(many)...)
-	if n := strings.Count(cmds[0], `"$in"`); n != 3 {
-		t.Errorf("IN of 250 values: %d chunks, want 3: %s", n, cmds[0])
+	// 250 values: one find per chunk of 100, 100, 50, each with the rest
+	// of the filter; duplicates dropped (no row read twice).
+	withDup := append(append([]int(nil), many...), 7, 150, 249)
+	cmds, _ := runWith(t, "SELECT id FROM users WHERE age IN (?) AND name = 'x'", pos(withDup)...)
+	if len(cmds) != 3 {
+		t.Fatalf("IN of 250 values: %d finds, want 3: %s", len(cmds), cmds)
+	}
+	for i, want := range []int{100, 100, 50} {
+		var c struct {
+			Find struct {
+				Filter struct {
+					Age  map[string][]int `json:"age"`
+					Name string           `json:"name"`
+				} `json:"filter"`
+			} `json:"find"`
+		}
+		if err := json.Unmarshal([]byte(cmds[i]), &c); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(c.Find.Filter.Age["$in"]); got != want || c.Find.Filter.Name != "x" {
+			t.Errorf("find %d: %d values (want %d), name %q: %s", i+1, got, want, c.Find.Filter.Name, cmds[i])
+		}
+	}
+	// Literal lists too.
+	var lits []string
+	for i := 0; i < 150; i++ {
+		lits = append(lits, strconv.Itoa(i))
+	}
+	cmds, _ = runWith(t, "SELECT id FROM users WHERE age IN ("+strings.Join(lits, ", ")+")")
+	if len(cmds) != 2 || strings.Contains(cmds[0], "$or") {
+		t.Errorf("IN of 150 literals: %s", cmds)
 	}
 }
 

@@ -2,8 +2,12 @@ package planner
 
 import (
 	"context"
+	"fmt"
+	"io"
 
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/astrasql/astrasql/typesmap"
 )
 
 func planDelete(st *Statement, del *sqlparser.Delete, schema Schema) (*Plan, error) {
@@ -47,6 +51,11 @@ func planDelete(st *Statement, del *sqlparser.Delete, schema Schema) (*Plan, err
 	}
 	if residual == nil && isPartitionRange(ti, pushed) {
 		p.Steps = []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name, filter: pushed}}
+		return p, nil
+	}
+	if residual == nil && isPartitionIn(ti, pushed) {
+		p.Steps = []Step{&deleteInStep{keyspace: ti.keyspace, table: ti.def.Name, in: pushed,
+			count: len(ti.def.PartitionSort) == 0}}
 		return p, nil
 	}
 	s, err := perRow(st, fp, pushed, residual, "deleteOne")
@@ -153,4 +162,116 @@ func (s *deleteManyStep) explainBound(b *Binding) (string, string) {
 		note = " (empty filter: truncates the table; the server reports no count)"
 	}
 	return "deleteMany", c.JSON(true) + note
+}
+
+// isPartitionIn says whether f is exactly k IN (...) on a one-column
+// partition key: deleteMany takes $in on partition keys (one request per
+// chunk of 100 values) instead of reading the keys and deleting row by row.
+func isPartitionIn(ti *tableInfo, f *fnode) bool {
+	return f != nil && len(ti.def.PartitionBy) == 1 && f.op == "cmp" && f.cmp == "$in" &&
+		f.wrap == "" && !f.elem && f.col.Name == ti.def.PartitionBy[0]
+}
+
+// deleteInStep is DELETE ... WHERE k IN (...) on the partition key: per
+// chunk of at most 100 distinct values, a deleteMany with $in. When the
+// table has no clustering columns (one row per key), a find of the keys
+// first makes RowsAffected exact; with clustering columns a partition may
+// hold any number of rows and RowsAffected is unknown, as for any
+// partition delete.
+type deleteInStep struct {
+	keyspace, table string
+	in              *fnode
+	count           bool
+}
+
+func (s *deleteInStep) commands(b *Binding) (probes, deletes []*Command, err error) {
+	chunks := []*fnode{s.in}
+	if b.bigIn(s.in) != nil {
+		if chunks, err = b.inChunks(s.in); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, c := range chunks {
+		f, err := b.encodeFilter(nil, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if s.count {
+			key := appendJSONString(nil, s.in.col.Name)
+			probes = append(probes, &Command{Name: "find", Keyspace: s.keyspace, Table: s.table, Filter: f,
+				Projection: append(append([]byte{'{'}, key...), ":1}"...), Columns: []typesmap.Column{s.in.col}})
+		}
+		deletes = append(deletes, &Command{Name: "deleteMany", Keyspace: s.keyspace, Table: s.table, Filter: f})
+	}
+	return probes, deletes, nil
+}
+
+func (s *deleteInStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, error) {
+	probes, deletes, err := s.commands(b)
+	if err != nil {
+		return nil, err
+	}
+	var n, done int64 // rows found so far; rows of the chunks deleted
+	fail := func(i int, err error) (*Result, error) {
+		if i == 0 {
+			return nil, err // nothing deleted yet
+		}
+		if !s.count {
+			return nil, fmt.Errorf("astrasql: deleteMany %d of %d failed; the first %d were applied: %w", i+1, len(deletes), i, err)
+		}
+		return nil, &PartialWriteError{Command: "deleteMany", Done: done, Err: err}
+	}
+	for i, d := range deletes {
+		if s.count {
+			rows, err := ex.Read(ctx, probes[i])
+			if err != nil {
+				return fail(i, err)
+			}
+			for {
+				if _, err = rows.Next(); err != nil {
+					break
+				}
+				n++
+			}
+			rows.Close()
+			if err != io.EOF {
+				return fail(i, err)
+			}
+		}
+		if _, err := ex.Do(ctx, d); err != nil {
+			return fail(i, err)
+		}
+		done = n
+	}
+	if !s.count {
+		return &Result{Unknown: true}, nil
+	}
+	return &Result{RowsAffected: n}, nil
+}
+
+func (s *deleteInStep) Explain() (string, string) {
+	b, _ := (&Statement{}).bind(nil, true)
+	return s.explainBound(b)
+}
+
+func (s *deleteInStep) explainSteps(b *Binding) [][2]string {
+	probes, deletes, err := s.commands(b)
+	if err != nil {
+		return [][2]string{{"deleteMany", "error: " + err.Error()}}
+	}
+	var out [][2]string
+	if len(probes) > 0 {
+		out = append(out, [2]string{"find", probes[0].JSON(true) + " (the keys that exist, so that RowsAffected is exact)"})
+	}
+	note := " (partition keys by $in; the server reports no count)"
+	if len(deletes) > 1 {
+		note = fmt.Sprintf(" (one per chunk of at most %d IN values: %d in all)", maxInValues, len(deletes))
+	}
+	return append(out, [2]string{"deleteMany", deletes[0].JSON(true) + note})
+}
+
+func (s *deleteInStep) explainBound(b *Binding) (string, string) {
+	steps := s.explainSteps(b)
+	last := steps[len(steps)-1]
+	return last[0], last[1]
 }

@@ -28,6 +28,9 @@ type fnode struct {
 	// are typed with the element (or key) type.
 	elem bool
 	vals []*Literal
+	// xs, when set, are the values of an $in chunk taken from a list
+	// argument (inchunk.go); they replace the argument's.
+	xs []any
 }
 
 func andNodes(a, b *fnode) *fnode {
@@ -443,6 +446,9 @@ func sliceArg(v any) ([]any, bool) {
 
 // inValues expands the operands of $in/$nin: literals, and list arguments.
 func (b *Binding) inValues(n *fnode) ([]*Literal, []any) {
+	if n.xs != nil {
+		return nil, n.xs
+	}
 	if len(n.vals) == 1 && n.vals[0].Kind == litParam {
 		if xs, ok := sliceArg(b.Arg(n.vals[0].Param)); ok && !n.elem {
 			return nil, xs

@@ -799,12 +799,45 @@ func isStringArg(b *Binding, l *Literal) bool {
 	return ok
 }
 
-func (s *findStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, error) {
+// commands is the find, or one find per chunk of a top-level IN of more
+// than 100 values (inchunk.go) when the rows need no server order: no
+// vector or pushed-down sort.
+func (s *findStep) commands(b *Binding) ([]*Command, error) {
+	if s.cmd.Name == "find" && s.ann == nil && len(s.cmd.Sort) == 0 {
+		filters, err := b.chunkedFilters(s.filter)
+		if err != nil {
+			return nil, err
+		}
+		if filters != nil {
+			cmds := make([]*Command, len(filters))
+			for i, f := range filters {
+				one := *s
+				one.filter = f
+				if cmds[i], err = one.command(b); err != nil {
+					return nil, err
+				}
+			}
+			return cmds, nil
+		}
+	}
 	c, err := s.command(b)
 	if err != nil {
 		return nil, err
 	}
-	it, err := ex.Read(ctx, c)
+	return []*Command{c}, nil
+}
+
+func (s *findStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, error) {
+	cmds, err := s.commands(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(cmds) > 1 {
+		// Later finds are sent when the previous one is read to its end.
+		it := &concatIter{ctx: ctx, ex: ex, cmds: cmds}
+		return &Result{Rows: it}, nil
+	}
+	it, err := ex.Read(ctx, cmds[0])
 	if err != nil {
 		return nil, err
 	}
@@ -817,11 +850,15 @@ func (s *findStep) Explain() (string, string) {
 }
 
 func (s *findStep) explainBound(b *Binding) (string, string) {
-	c, err := s.command(b)
+	cmds, err := s.commands(b)
 	if err != nil {
 		return s.cmd.Name, "error: " + err.Error()
 	}
+	c := cmds[0]
 	detail := c.JSON(true)
+	if len(cmds) > 1 {
+		detail = fmt.Sprintf("%d finds, one per chunk of at most %d IN values, rows concatenated; the first: %s", len(cmds), maxInValues, detail)
+	}
 	if s.ann != nil {
 		detail += " (vector search: one page, most similar first)"
 	} else if c.Name == "find" {

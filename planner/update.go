@@ -431,12 +431,14 @@ func (s *perRowStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	fc, err := s.find.command(b)
+	fcs, err := s.find.commands(b) // one per chunk of a big IN (inchunk.go)
 	if err != nil {
 		return nil, err
 	}
 	var rows RowIter
-	if rows, err = ex.Read(ctx, fc); err != nil {
+	if len(fcs) > 1 {
+		rows = &concatIter{ctx: ctx, ex: ex, cmds: fcs}
+	} else if rows, err = ex.Read(ctx, fcs[0]); err != nil {
 		return nil, err
 	}
 	if s.residual != nil {

@@ -473,11 +473,12 @@ func (e *env) benchLookups(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	add := func(conc int, client string, p50, p99 time.Duration, opsPerSec float64) {
+	add := func(conc int, client string, p50, p99 time.Duration, opsPerSec, cpuPerOp float64) {
 		k := fmt.Sprintf("lookup-c%d", conc)
 		e.res.add(k+"-p50", client, float64(p50.Microseconds()))
 		e.res.add(k+"-p99", client, float64(p99.Microseconds()))
 		e.res.add(k+"-ops", client, opsPerSec)
+		e.res.add(k+"-cpu", client, cpuPerOp)
 	}
 	cl, err := newDataapi(e.server.URL)
 	if err != nil {
@@ -489,11 +490,14 @@ func (e *env) benchLookups(ctx context.Context) error {
 			ops := e.cfg.lookupOps[conc]
 			goClient := func(client string, fn func(id int) error) func() error {
 				return func() error {
+					runtime.GC()
+					c0 := cpuTime()
 					lat, wall, err := lookupRun(conc, ops, e.cfg.rows, fn)
 					if err != nil {
 						return fmt.Errorf("%s: %w", client, err)
 					}
-					add(conc, client, percentile(lat, .5), percentile(lat, .99), float64(ops)/wall.Seconds())
+					cpu := cpuTime() - c0
+					add(conc, client, percentile(lat, .5), percentile(lat, .99), float64(ops)/wall.Seconds(), float64(cpu.Nanoseconds())/1e3/float64(ops))
 					return nil
 				}
 			}
@@ -508,7 +512,7 @@ func (e *env) benchLookups(ctx context.Context) error {
 					if err != nil {
 						return err
 					}
-					add(conc, "ts-default", time.Duration(nr.P50us*1e3), time.Duration(nr.P99us*1e3), nr.OpsPerS)
+					add(conc, "ts-default", time.Duration(nr.P50us*1e3), time.Duration(nr.P99us*1e3), nr.OpsPerS, nr.CPUSecs*1e6/float64(ops))
 					return nil
 				})
 			}
@@ -755,7 +759,8 @@ func (e *env) report(args string, took time.Duration) string {
 		lines = append(lines,
 			line{k + "-p50", fmt.Sprintf("point lookup, concurrency %d: p50", c), "µs", true, "<1.10x bare"},
 			line{k + "-p99", "  p99", "µs", true, ""},
-			line{k + "-ops", "  throughput", "ops/s", false, ""})
+			line{k + "-ops", "  throughput", "ops/s", false, ""},
+			line{k + "-cpu", "  client CPU per lookup", "µs", true, ""})
 	}
 	lines = append(lines,
 		line{"vector-qps", fmt.Sprintf("vector top-10 over %d vectors", e.cfg.vectors), "queries/s", false, ""},

@@ -102,6 +102,7 @@ async function main() {
     case 'lookup': {
       const lat = new Array(spec.ops);
       let next = 0;
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       const worker = async () => {
         for (;;) {
@@ -116,8 +117,9 @@ async function main() {
       };
       await Promise.all(Array.from({ length: spec.concurrency }, worker));
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      const c = process.cpuUsage(c0);
       lat.sort((a, b) => a - b);
-      return { rows: spec.ops, secs, p50us: pct(lat, 0.5), p99us: pct(lat, 0.99), opsPerSec: spec.ops / secs };
+      return { rows: spec.ops, secs, cpuSecs: (c.user + c.system) / 1e6, p50us: pct(lat, 0.5), p99us: pct(lat, 0.99), opsPerSec: spec.ops / secs };
     }
     case 'vector': {
       const qs = [];

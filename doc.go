@@ -36,6 +36,11 @@
 //     vector, else computed by the driver with the same formulas).
 //   - INSERT of any number of rows: insertMany in chunks of 100, sent
 //     concurrently; an INSERT overwrites (Cassandra upserts).
+//   - SELECT ... FROM information_schema.tables / columns / schemata: views
+//     built by the driver from listTables, queryable with any WHERE, ORDER
+//     BY, GROUP BY and LIMIT.
+//   - An IN of more than 100 values that is a top-level AND term: one find
+//     per 100 distinct values, rows concatenated.
 //   - UPDATE / DELETE by full primary key: updateOne / deleteOne; DELETE by
 //     partition (and clustering prefix or range) or of everything: deleteMany;
 //     other WHERE clauses read the matching keys then write row by row.
@@ -48,6 +53,9 @@
 //   - UPDATE / DELETE with another WHERE: the rows matched and written.
 //   - DELETE by full primary key: 0 or 1 (the driver reads the key first:
 //     the server's delete is blind and does not say).
+//   - DELETE ... WHERE k IN (...) on a one-column partition key: one
+//     deleteMany with $in per 100 values; exact (the keys are read first)
+//     when the table has no clustering columns, else unknown.
 //   - DELETE by partition / range / without WHERE, TRUNCATE: unknown:
 //     RowsAffected returns -1 and ErrRowsAffectedUnknown.
 //

@@ -26,6 +26,9 @@ type (
 	// LiteralError is a constant in the statement that does not fit its
 	// column (the value, the column and type, the line and column).
 	LiteralError = planner.LiteralError
+	// MemoryBudgetError says a client-side sort, DISTINCT or GROUP BY
+	// needed more memory than its budget.
+	MemoryBudgetError = planner.MemoryBudgetError
 	// UnknownTableError says a table does not exist.
 	UnknownTableError = planner.UnknownTableError
 	// UnknownColumnError says a table has no such column.

@@ -46,14 +46,6 @@ import (
 // transaction; db.Transaction(func(tx) ...) with several writes sends them
 // together at the end, or nothing if the function returns an error.
 
-// NOTE(issue5): for the issue-4 owner of conn.go, the wiring this file needs:
-//   - conn.BeginTx: return c.beginTx(ctx, opts)
-//   - conn.Begin:   return c.beginTx(context.Background(), driver.TxOptions{})
-//   - first line of conn.exec (after the closed check):
-//     if res, ok, err := c.execInTx(ctx, st, args); ok { return res, err }
-//   - conn.Close: c.endTx()
-// and doc.go / ErrTxNotSupported's text then describe the buffer above.
-
 // maxTxStatements bounds a transaction's buffer.
 const maxTxStatements = 100_000
 

@@ -46,16 +46,6 @@ type aggregateOp struct {
 	global   bool // no GROUP BY: exactly one output row
 }
 
-// newAggregateOp plans GROUP BY / aggregate functions / HAVING of sel over
-// input rows whose columns are named input; see newAggregateOpTyped.
-func newAggregateOp(sel *sqlparser.Select, input []string) (RowOp, []ResultColumn, error) {
-	cols := make([]typesmap.Column, len(input))
-	for i, n := range input {
-		cols[i].Name = n
-	}
-	return newAggregateOpTyped(sel, cols)
-}
-
 // newAggregateOpTyped plans GROUP BY, aggregates and HAVING of sel over
 // input rows with the given columns (types make SUM/MIN/MAX of decimal
 // columns exact; Kind "" when unknown). Bind variables (:_p1, :_l1) are

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func FuzzPlanRun(f *testing.F) {
 		{"SELECT name, count(*), max(age), avg(ratio) FROM users GROUP BY name HAVING count(*) > ?", "a", 1, 1},
 		{"SELECT DISTINCT age + ? AS a, lower(name) FROM users WHERE name LIKE :p", "%a%", -1, 2},
 		{"SELECT id FROM users ORDER BY v ANN OF ? LIMIT ?", "abc", 2, 0.1},
-		{"SELECT id, similarity_cosine(v, ?) FROM users ORDER BY v ANN OF [1, 2, 3] LIMIT 3", "", 0, -0.0},
+		{"SELECT id, similarity_cosine(v, ?) FROM users ORDER BY v ANN OF [1, 2, 3] LIMIT 3", "", 0, math.Copysign(0, -1)},
 		{"INSERT INTO users (id, age, tags, v, born, price) VALUES (?, ?, ?, ?, ?, ?)", "2024-01-01", 9223372036854775807, 1e308},
 		{"UPDATE users SET scores = scores + [?], age = ? WHERE id = ?", "k", 5, 3},
 		{"UPDATE users SET name = ? WHERE age > ?", "n", 40, 0},

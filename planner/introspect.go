@@ -20,22 +20,6 @@ import (
 // and turns the definitions into rows with fixed columns (pure functions
 // below); the usual client-side steps then filter, sort and project them.
 
-// NOTE(issue5): for the issue-4 owner of select.go / statement.go, the
-// entry points here that want a call from your side:
-//   - planSelect: first thing, `if p, ok, err := planInformationSchema(st,
-//     sel, schema); ok { return p, err }` (SELECT ... FROM
-//     information_schema.tables/columns/schemata, all client-side).
-//   - newAggregateOpTyped(sel, cols) and newSortOpTyped(keys, types, topK)
-//     instead of the untyped forms: with the column types, MIN/MAX and
-//     ORDER BY on decimal columns (held as strings) order numerically.
-//   - residualReason(expr) for your filter step's EXPLAIN text ("LIKE
-//     cannot be expressed as a Data API filter", ...).
-//   - predictWarnings(def, indexes, &cmd) appended to the find step's
-//     EXPLAIN detail (MISSING_INDEX, ZERO_FILTER_OPERATIONS, ...).
-//   - checkUnsupported(ast) after sqlparser parses, and
-//     unsupportedSyntax(sql) when it fails, for errors that name the
-//     construct and the way around it (eval.go / unsupported.go).
-
 // parseDDL parses the statements Parse hands over: CREATE/DROP/ALTER
 // (ddl.go) and SHOW/DESCRIBE/DESC. ok is false for anything else.
 func parseDDL(sql string) (*Statement, bool, error) {

@@ -302,18 +302,20 @@ func (e *env) benchInsert(ctx context.Context) error {
 	n := e.cfg.rows
 	for r := 0; r < e.cfg.runs; r++ {
 		fns := []func() error{func() error {
-			wall, _, err := measure(func() error { return sqlInsert(ctx, e.db, "ins", n, e.cfg.batch, e.vecs) })
+			wall, cpu, err := measure(func() error { return sqlInsert(ctx, e.db, "ins", n, e.cfg.batch, e.vecs) })
 			if err != nil {
 				return fmt.Errorf("astrasql: %w", err)
 			}
 			e.res.add("insert", "astrasql", float64(n)/wall.Seconds())
+			e.res.add("insert-cpu", "astrasql", float64(cpu.Nanoseconds())/1e3/float64(n))
 			return nil
 		}, func() error {
-			wall, _, err := measure(func() error { return e.bare.insert(ctx, "ins", n, 100, 8, e.vecs) })
+			wall, cpu, err := measure(func() error { return e.bare.insert(ctx, "ins", n, 100, 8, e.vecs) })
 			if err != nil {
 				return fmt.Errorf("bare: %w", err)
 			}
 			e.res.add("insert", "bare-typed", float64(n)/wall.Seconds())
+			e.res.add("insert-cpu", "bare-typed", float64(cpu.Nanoseconds())/1e3/float64(n))
 			return nil
 		}}
 		if e.cfg.node {
@@ -331,6 +333,7 @@ func (e *env) benchInsert(ctx context.Context) error {
 						return err
 					}
 					e.res.add("insert", v.client, float64(nr.Rows)/nr.Secs)
+					e.res.add("insert-cpu", v.client, nr.CPUSecs*1e6/float64(nr.Rows))
 					return nil
 				})
 			}
@@ -749,6 +752,7 @@ func (e *env) report(args string, took time.Duration) string {
 	n := e.cfg.rows
 	lines := []line{
 		{"insert", fmt.Sprintf("bulk insert %d rows (10 cols + vector<384>)", n), "rows/s", false, "≥1.5x TS default"},
+		{"insert-cpu", "  client CPU per row", "µs/row", true, ""},
 		{"scan", fmt.Sprintf("full scan %d rows, local server", n), "rows/s", false, "≥2x TS default"},
 		{"scan-cpu", "  client CPU per row, local server", "µs/row", true, ""},
 		{"replay", fmt.Sprintf("full scan %d rows, replay server", n), "rows/s", false, ""},

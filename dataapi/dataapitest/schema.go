@@ -275,6 +275,29 @@ func stringField(v *jv, name, path string) (string, *apiError) {
 	return f.s, nil
 }
 
+// nameAndFlag reads the prologue the create/drop commands share: it checks the
+// body's members against known, takes the options object (allowing only the
+// boolean flag, e.g. ifNotExists or ifExists) and the name, in that order.
+func nameAndFlag(b *jv, flag string, known ...string) (name string, set bool, e *apiError) {
+	if e := checkFields(b, "", known...); e != nil {
+		return "", false, e
+	}
+	opts, e := objectField(b, "options", "")
+	if e != nil {
+		return "", false, e
+	}
+	if e := checkFields(opts, "options.", flag); e != nil {
+		return "", false, e
+	}
+	if set, e = boolField(opts, flag, "options."); e != nil {
+		return "", false, e
+	}
+	if name, e = stringField(b, "name", ""); e != nil {
+		return "", false, e
+	}
+	return name, set, nil
+}
+
 var schemaNameRE = regexp.MustCompile(`^\w+$`)
 
 // checkName applies the naming rules: non-empty (bean validation), then
@@ -457,21 +480,7 @@ func (h *Handler) collectionElem(ks *keyspace, v *jv) (typesmap.Type, bool) {
 
 func (h *Handler) createTable(req *request, ks *keyspace) *result {
 	b := req.body
-	if e := checkFields(b, "", "name", "definition", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(b, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "ifNotExists"); e != nil {
-		return errResult(e)
-	}
-	ifNotExists, e := boolField(opts, "ifNotExists", "options.")
-	if e != nil {
-		return errResult(e)
-	}
-	name, e := stringField(b, "name", "")
+	name, ifNotExists, e := nameAndFlag(b, "ifNotExists", "name", "definition", "options")
 	if e != nil {
 		return errResult(e)
 	}
@@ -589,21 +598,7 @@ func (h *Handler) createTable(req *request, ks *keyspace) *result {
 
 func (h *Handler) dropTable(req *request, ks *keyspace) *result {
 	b := req.body
-	if e := checkFields(b, "", "name", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(b, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "ifExists"); e != nil {
-		return errResult(e)
-	}
-	ifExists, e := boolField(opts, "ifExists", "options.")
-	if e != nil {
-		return errResult(e)
-	}
-	name, e := stringField(b, "name", "")
+	name, ifExists, e := nameAndFlag(b, "ifExists", "name", "options")
 	if e != nil {
 		return errResult(e)
 	}
@@ -824,21 +819,7 @@ func (h *Handler) alterTable(req *request, t *table) *result {
 
 func (h *Handler) createIndex(req *request, t *table, kind string) *result {
 	b := req.body
-	if e := checkFields(b, "", "name", "definition", "indexType", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(b, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "ifNotExists"); e != nil {
-		return errResult(e)
-	}
-	ifNotExists, e := boolField(opts, "ifNotExists", "options.")
-	if e != nil {
-		return errResult(e)
-	}
-	name, e := stringField(b, "name", "")
+	name, ifNotExists, e := nameAndFlag(b, "ifNotExists", "name", "definition", "indexType", "options")
 	if e != nil {
 		return errResult(e)
 	}
@@ -1081,21 +1062,7 @@ func (h *Handler) listIndexes(req *request, t *table) *result {
 
 func (h *Handler) dropIndex(req *request, ks *keyspace) *result {
 	b := req.body
-	if e := checkFields(b, "", "name", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(b, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "ifExists"); e != nil {
-		return errResult(e)
-	}
-	ifExists, e := boolField(opts, "ifExists", "options.")
-	if e != nil {
-		return errResult(e)
-	}
-	name, e := stringField(b, "name", "")
+	name, ifExists, e := nameAndFlag(b, "ifExists", "name", "options")
 	if e != nil {
 		return errResult(e)
 	}
@@ -1185,21 +1152,7 @@ func (h *Handler) findKeyspaces(req *request, key string) *result {
 
 func (h *Handler) createType(req *request, ks *keyspace) *result {
 	b := req.body
-	if e := checkFields(b, "", "name", "definition", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(b, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "ifNotExists"); e != nil {
-		return errResult(e)
-	}
-	ifNotExists, e := boolField(opts, "ifNotExists", "options.")
-	if e != nil {
-		return errResult(e)
-	}
-	name, e := stringField(b, "name", "")
+	name, ifNotExists, e := nameAndFlag(b, "ifNotExists", "name", "definition", "options")
 	if e != nil {
 		return errResult(e)
 	}
@@ -1315,21 +1268,7 @@ func (h *Handler) alterType(req *request, ks *keyspace) *result {
 
 func (h *Handler) dropType(req *request, ks *keyspace) *result {
 	b := req.body
-	if e := checkFields(b, "", "name", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(b, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "ifExists"); e != nil {
-		return errResult(e)
-	}
-	ifExists, e := boolField(opts, "ifExists", "options.")
-	if e != nil {
-		return errResult(e)
-	}
-	name, e := stringField(b, "name", "")
+	name, ifExists, e := nameAndFlag(b, "ifExists", "name", "options")
 	if e != nil {
 		return errResult(e)
 	}

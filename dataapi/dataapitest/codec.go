@@ -81,6 +81,19 @@ func (c *codecCtx) udt(name string) *udtDef {
 
 var errNoCodec = "no codec matching value type"
 
+// parseText decodes the string v with parse (the date and time codecs);
+// what names the type in the error.
+func parseText[T any](t typesmap.Type, v *jv, parse func(string) (T, bool), what string) (any, *codecError) {
+	if v.kind != jString {
+		return nil, noCodec(t, v)
+	}
+	x, ok := parse(v.s)
+	if !ok {
+		return nil, cerr("Text '%s' could not be parsed as a %s", v.s, what)
+	}
+	return x, nil
+}
+
 // decodeValue converts a request JSON value to the stored form of type t.
 // v must not be JSON null (callers handle null).
 func decodeValue(t typesmap.Type, v *jv, ctx *codecCtx) (any, *codecError) {
@@ -161,23 +174,9 @@ func decodeValue(t typesmap.Type, v *jv, ctx *codecCtx) (any, *codecError) {
 		}
 		return f, nil
 	case typesmap.Date:
-		if v.kind != jString {
-			return nil, noCodec(t, v)
-		}
-		d, ok := parseDate(v.s)
-		if !ok {
-			return nil, cerr("Text '%s' could not be parsed as a date", v.s)
-		}
-		return d, nil
+		return parseText(t, v, parseDate, "date")
 	case typesmap.Time:
-		if v.kind != jString {
-			return nil, noCodec(t, v)
-		}
-		tv, ok := parseTime(v.s)
-		if !ok {
-			return nil, cerr("Text '%s' could not be parsed as a time", v.s)
-		}
-		return tv, nil
+		return parseText(t, v, parseTime, "time")
 	case typesmap.Timestamp:
 		switch v.kind {
 		case jString:

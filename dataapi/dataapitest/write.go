@@ -705,43 +705,33 @@ func pullFrom(t typesmap.Type, old any, vals []any) any {
 	}
 	switch t.Kind {
 	case typesmap.KindList, typesmap.KindSet:
-		var out []any
-		for _, e := range old.([]any) {
-			drop := false
-			for _, v := range vals {
-				if compareValues(*t.Value, e, v) == 0 {
-					drop = true
-					break
-				}
-			}
-			if !drop {
-				out = append(out, e)
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
+		return without(old.([]any), vals, *t.Value, func(e any) any { return e })
 	case typesmap.KindMap:
-		var out []mapEntry
-		for _, e := range old.([]mapEntry) {
-			drop := false
-			for _, v := range vals {
-				if compareValues(*t.Key, e.k, v) == 0 {
-					drop = true
-					break
-				}
-			}
-			if !drop {
-				out = append(out, e)
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
+		return without(old.([]mapEntry), vals, *t.Key, func(e mapEntry) any { return e.k })
 	}
 	return old
+}
+
+// without is $pullAll on a list or set (key: the element) or a map (key: the
+// entry's key): the elements whose key equals none of vals, or nil for none.
+func without[E any](old []E, vals []any, kt typesmap.Type, key func(E) any) any {
+	var out []E
+	for _, e := range old {
+		drop := false
+		for _, v := range vals {
+			if compareValues(kt, key(e), v) == 0 {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (h *Handler) deleteOne(req *request, t *table) *result {

@@ -239,28 +239,35 @@ func (st *decodeState) decode(dec *jsontext.Decoder, t Type) (any, error) {
 		}
 		raw, _ := dec.ReadValue()
 		return nil, decodeErr(t, raw, "is an object")
-	case 0:
+	}
+	k, b, err := st.nextScalar(dec)
+	if err != nil || k == 'n' {
+		return nil, err
+	}
+	return st.scalar(t, k, b)
+}
+
+// nextScalar reads the next value, which the callers have found is not an
+// array or object: its kind ('n' for null) and its bytes, a string's
+// unquoted. At the end of the input it reports io.ErrUnexpectedEOF.
+func (st *decodeState) nextScalar(dec *jsontext.Decoder) (jsontext.Kind, []byte, error) {
+	if dec.PeekKind() == 0 {
 		_, err := dec.ReadToken()
 		if err == nil {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, err
+		return 0, nil, err
 	}
 	raw, err := dec.ReadValue()
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	switch raw[0] {
-	case 'n':
-		return nil, nil
-	case '"':
+	k := jsontext.Kind(raw[0])
+	if k == '"' {
 		b, err := st.unquote(raw)
-		if err != nil {
-			return nil, err
-		}
-		return st.scalar(t, '"', b)
+		return k, b, err
 	}
-	return st.scalar(t, jsontext.Kind(raw[0]), raw)
+	return k, raw, nil
 }
 
 // scalar converts a JSON scalar to the Go value of t. k is '"' for a
@@ -981,26 +988,10 @@ func (st *decodeState) decodeAny(dec *jsontext.Decoder) (any, error) {
 		}
 		_, err := dec.ReadToken()
 		return out, err
-	case 0:
-		_, err := dec.ReadToken()
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
+	}
+	k, b, err := st.nextScalar(dec)
+	if err != nil || k == 'n' {
 		return nil, err
 	}
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return nil, err
-	}
-	switch raw[0] {
-	case 'n':
-		return nil, nil
-	case '"':
-		b, err := st.unquote(raw)
-		if err != nil {
-			return nil, err
-		}
-		return string(b), nil
-	}
-	return anyScalar(jsontext.Kind(raw[0]), raw)
+	return anyScalar(k, b)
 }

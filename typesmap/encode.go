@@ -876,9 +876,13 @@ func elemErr(t Type, path string, err error) error {
 	return &ValueError{Type: t, Path: path, Reason: err.Error()}
 }
 
-// fromJSONText decodes a string holding the JSON text of a collection or
-// UDT, with the column type, to its Go value.
-func fromJSONText(t Type, s string) (any, error) {
+// fromJSONText decodes a string v holding the JSON text of a collection or
+// UDT, with the column type, to its Go value; any other v it returns as is.
+func fromJSONText(t Type, v any) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil
+	}
 	v, err := decodeText(s, t)
 	if err != nil {
 		return nil, valueErr(t, s, "is not the JSON text of a %s: %v", t.Kind, err)
@@ -887,12 +891,9 @@ func fromJSONText(t Type, s string) (any, error) {
 }
 
 func appendListValue(dst []byte, t Type, v any) ([]byte, error) {
-	if s, ok := v.(string); ok {
-		d, err := fromJSONText(t, s)
-		if err != nil {
-			return dst, err
-		}
-		v = d
+	v, err := fromJSONText(t, v)
+	if err != nil {
+		return dst, err
 	}
 	var elems []any
 	switch x := v.(type) {
@@ -951,12 +952,9 @@ func appendElem(dst []byte, t Type, v any) ([]byte, error) {
 }
 
 func appendMapValue(dst []byte, t Type, v any) ([]byte, error) {
-	if s, ok := v.(string); ok {
-		d, err := fromJSONText(t, s)
-		if err != nil {
-			return dst, err
-		}
-		v = d
+	v, err := fromJSONText(t, v)
+	if err != nil {
+		return dst, err
 	}
 	var entries Map
 	switch x := v.(type) {
@@ -1060,12 +1058,9 @@ func b2i(b bool) int {
 }
 
 func appendUDTValue(dst []byte, t Type, v any) ([]byte, error) {
-	if s, ok := v.(string); ok {
-		d, err := fromJSONText(t, s)
-		if err != nil {
-			return dst, err
-		}
-		v = d
+	v, err := fromJSONText(t, v)
+	if err != nil {
+		return dst, err
 	}
 	var fields UDT
 	switch x := v.(type) {

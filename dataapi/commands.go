@@ -119,6 +119,14 @@ type ifNotExists struct {
 	IfNotExists bool `json:"ifNotExists,omitempty"`
 }
 
+// ifNotExistsOpt is the options of a create command: nil unless set.
+func ifNotExistsOpt(set bool) *ifNotExists {
+	if !set {
+		return nil
+	}
+	return &ifNotExists{true}
+}
+
 type ifExists struct {
 	IfExists bool `json:"ifExists,omitempty"`
 }
@@ -137,10 +145,7 @@ func (c *Client) CreateTable(ctx context.Context, r CreateTableRequest) (*Result
 		Name       string            `json:"name"`
 		Definition typesmap.TableDef `json:"definition"`
 		Options    *ifNotExists      `json:"options,omitempty"`
-	}{Name: r.Name, Definition: r.Definition}
-	if r.IfNotExists {
-		body.Options = &ifNotExists{true}
-	}
+	}{Name: r.Name, Definition: r.Definition, Options: ifNotExistsOpt(r.IfNotExists)}
 	w, err := c.simple(ctx, "createTable", r.Keyspace, "", body, nil)
 	return &Result{Warnings: w}, err
 }
@@ -271,26 +276,36 @@ func (c *Client) ListTables(ctx context.Context, r ListTablesRequest) (*ListTabl
 	if err != nil {
 		return res, err
 	}
-	if !r.Explain {
-		if err := unmarshalList(st.Tables, &res.Names); err != nil {
-			return res, badStatus("listTables", r.Keyspace, "", err)
-		}
-		return res, nil
-	}
-	var items []struct {
+	type item struct {
 		Name       string            `json:"name"`
 		Definition typesmap.TableDef `json:"definition"`
 	}
-	if err := unmarshalList(st.Tables, &items); err != nil {
+	var items []item
+	if err := listOf(st.Tables, r.Explain, &res.Names, &items, func(it item) string { return it.Name }); err != nil {
 		return res, badStatus("listTables", r.Keyspace, "", err)
 	}
 	for _, it := range items {
 		d := it.Definition
 		d.Name = it.Name
-		res.Names = append(res.Names, it.Name)
 		res.Tables = append(res.Tables, d)
 	}
 	return res, nil
+}
+
+// listOf reads the status list of listTables, listIndexes or listTypes:
+// the names into names, or when explained the definitions into defs and
+// their names (name gives one's) into names.
+func listOf[T any](raw json.RawMessage, explain bool, names *[]string, defs *[]T, name func(T) string) error {
+	if !explain {
+		return unmarshalList(raw, names)
+	}
+	if err := unmarshalList(raw, defs); err != nil {
+		return err
+	}
+	for _, d := range *defs {
+		*names = append(*names, name(d))
+	}
+	return nil
 }
 
 func unmarshalList(raw json.RawMessage, v any) error {
@@ -343,12 +358,9 @@ func (c *Client) CreateIndex(ctx context.Context, r CreateIndexRequest) (*Result
 			Options *TextAnalysis `json:"options,omitempty"`
 		} `json:"definition"`
 		Options *ifNotExists `json:"options,omitempty"`
-	}{Name: r.Name}
+	}{Name: r.Name, Options: ifNotExistsOpt(r.IfNotExists)}
 	body.Definition.Column = col
 	body.Definition.Options = r.Options
-	if r.IfNotExists {
-		body.Options = &ifNotExists{true}
-	}
 	w, err := c.simple(ctx, "createIndex", r.Keyspace, r.Table, body, nil)
 	return &Result{Warnings: w}, err
 }
@@ -379,13 +391,10 @@ func (c *Client) CreateVectorIndex(ctx context.Context, r CreateVectorIndexReque
 			Options *opts  `json:"options,omitempty"`
 		} `json:"definition"`
 		Options *ifNotExists `json:"options,omitempty"`
-	}{Name: r.Name}
+	}{Name: r.Name, Options: ifNotExistsOpt(r.IfNotExists)}
 	body.Definition.Column = r.Column
 	if r.Metric != "" || r.SourceModel != "" {
 		body.Definition.Options = &opts{r.Metric, r.SourceModel}
-	}
-	if r.IfNotExists {
-		body.Options = &ifNotExists{true}
 	}
 	w, err := c.simple(ctx, "createVectorIndex", r.Keyspace, r.Table, body, nil)
 	return &Result{Warnings: w}, err
@@ -416,13 +425,10 @@ func (c *Client) CreateTextIndex(ctx context.Context, r CreateTextIndexRequest) 
 			Options *opts  `json:"options,omitempty"`
 		} `json:"definition"`
 		Options *ifNotExists `json:"options,omitempty"`
-	}{Name: r.Name}
+	}{Name: r.Name, Options: ifNotExistsOpt(r.IfNotExists)}
 	body.Definition.Column = r.Column
 	if len(r.Analyzer) > 0 {
 		body.Definition.Options = &opts{r.Analyzer}
-	}
-	if r.IfNotExists {
-		body.Options = &ifNotExists{true}
 	}
 	w, err := c.simple(ctx, "createTextIndex", r.Keyspace, r.Table, body, nil)
 	return &Result{Warnings: w}, err
@@ -452,17 +458,8 @@ func (c *Client) ListIndexes(ctx context.Context, r ListIndexesRequest) (*ListIn
 	if err != nil {
 		return res, err
 	}
-	if !r.Explain {
-		if err := unmarshalList(st.Indexes, &res.Names); err != nil {
-			return res, badStatus("listIndexes", r.Keyspace, r.Table, err)
-		}
-		return res, nil
-	}
-	if err := unmarshalList(st.Indexes, &res.Indexes); err != nil {
+	if err := listOf(st.Indexes, r.Explain, &res.Names, &res.Indexes, func(ix typesmap.IndexDef) string { return ix.Name }); err != nil {
 		return res, badStatus("listIndexes", r.Keyspace, r.Table, err)
-	}
-	for _, ix := range res.Indexes {
-		res.Names = append(res.Names, ix.Name)
 	}
 	return res, nil
 }
@@ -500,11 +497,8 @@ func (c *Client) CreateType(ctx context.Context, r CreateTypeRequest) (*Result, 
 			Fields json.RawMessage `json:"fields"`
 		} `json:"definition"`
 		Options *ifNotExists `json:"options,omitempty"`
-	}{Name: r.Name}
+	}{Name: r.Name, Options: ifNotExistsOpt(r.IfNotExists)}
 	body.Definition.Fields = fields
-	if r.IfNotExists {
-		body.Options = &ifNotExists{true}
-	}
 	w, err := c.simple(ctx, "createType", r.Keyspace, "", body, nil)
 	return &Result{Warnings: w}, err
 }
@@ -533,17 +527,8 @@ func (c *Client) ListTypes(ctx context.Context, r ListTypesRequest) (*ListTypesR
 	if err != nil {
 		return res, err
 	}
-	if !r.Explain {
-		if err := unmarshalList(st.Types, &res.Names); err != nil {
-			return res, badStatus("listTypes", r.Keyspace, "", err)
-		}
-		return res, nil
-	}
-	if err := unmarshalList(st.Types, &res.Types); err != nil {
+	if err := listOf(st.Types, r.Explain, &res.Names, &res.Types, func(t typesmap.Type) string { return t.UDTName }); err != nil {
 		return res, badStatus("listTypes", r.Keyspace, "", err)
-	}
-	for _, t := range res.Types {
-		res.Names = append(res.Names, t.UDTName)
 	}
 	return res, nil
 }

@@ -20,15 +20,11 @@ func planDelete(st *Statement, del *sqlparser.Delete, schema Schema) (*Plan, err
 	if len(del.Partitions) > 0 {
 		return nil, unsupported("PARTITION in DELETE")
 	}
-	tn, alias, err := singleTable(del.TableExprs)
+	fp, err := planTable(st, del.TableExprs, schema)
 	if err != nil {
 		return nil, err
 	}
-	ti, err := lookupTable(schema, tn)
-	if err != nil {
-		return nil, err
-	}
-	fp := &filterPlanner{st: st, ti: ti, alias: alias}
+	ti := fp.ti
 	p := &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name}
 	if del.Where == nil {
 		p.Steps = []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name}}

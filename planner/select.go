@@ -108,15 +108,12 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 	if p, ok, err := planInformationSchema(st, sel, schema); ok {
 		return p, err
 	}
-	tn, alias, err := singleTable(sel.From)
+	fp, err := planTable(st, sel.From, schema)
 	if err != nil {
 		return nil, err
 	}
-	ti, err := lookupTable(schema, tn)
-	if err != nil {
-		return nil, err
-	}
-	sp := &selectPlanner{filterPlanner: filterPlanner{st: st, ti: ti, alias: alias}, sel: sel, index: map[string]int{}}
+	ti := fp.ti
+	sp := &selectPlanner{filterPlanner: *fp, sel: sel, index: map[string]int{}}
 	if sel.Lock != "" {
 		return nil, unsupported("locking reads (%s)", strings.TrimSpace(sel.Lock))
 	}

@@ -307,6 +307,20 @@ func (ti *tableInfo) mustColumn(name string) (typesmap.Column, error) {
 
 func (ti *tableInfo) nullable(name string) bool { return !ti.def.IsPrimaryKey(name) }
 
+// planTable resolves the one table of a SELECT, UPDATE or DELETE (see
+// singleTable) and returns the filter planner on it.
+func planTable(st *Statement, from sqlparser.TableExprs, schema Schema) (*filterPlanner, error) {
+	tn, alias, err := singleTable(from)
+	if err != nil {
+		return nil, err
+	}
+	ti, err := lookupTable(schema, tn)
+	if err != nil {
+		return nil, err
+	}
+	return &filterPlanner{st: st, ti: ti, alias: alias}, nil
+}
+
 // singleTable extracts the one table of a FROM clause.
 func singleTable(from sqlparser.TableExprs) (sqlparser.TableName, string, error) {
 	if len(from) != 1 {

@@ -28,15 +28,11 @@ func planUpdate(st *Statement, upd *sqlparser.Update, schema Schema) (*Plan, err
 	if len(upd.OrderBy) > 0 || upd.Limit != nil {
 		return nil, unsupported("ORDER BY and LIMIT in UPDATE")
 	}
-	tn, alias, err := singleTable(upd.TableExprs)
+	fp, err := planTable(st, upd.TableExprs, schema)
 	if err != nil {
 		return nil, err
 	}
-	ti, err := lookupTable(schema, tn)
-	if err != nil {
-		return nil, err
-	}
-	fp := &filterPlanner{st: st, ti: ti, alias: alias}
+	ti := fp.ti
 	var ops []setOp
 	seen := map[string]bool{}
 	for _, ue := range upd.Exprs {

@@ -48,8 +48,14 @@ func e2eExec(t testing.TB, db *sql.DB, q string, args ...any) sql.Result {
 	return res
 }
 
-// queryStrings runs q and renders each row as "v1|v2|...".
+// e2eQuery runs q and renders each row as "v1|v2|..." (fmt.Sprint).
 func e2eQuery(t testing.TB, db *sql.DB, q string, args ...any) []string {
+	t.Helper()
+	return queryRows(t, db, func(v any) string { return fmt.Sprint(v) }, q, args...)
+}
+
+// queryRows runs q and renders each row as its cells joined by "|".
+func queryRows(t testing.TB, db *sql.DB, cell func(any) string, q string, args ...any) []string {
 	t.Helper()
 	rows, err := db.Query(q, args...)
 	if err != nil {
@@ -69,7 +75,7 @@ func e2eQuery(t testing.TB, db *sql.DB, q string, args ...any) []string {
 		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			parts[i] = fmt.Sprint(v)
+			parts[i] = cell(v)
 		}
 		out = append(out, strings.Join(parts, "|"))
 	}

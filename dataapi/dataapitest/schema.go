@@ -275,24 +275,31 @@ func stringField(v *jv, name, path string) (string, *apiError) {
 	return f.s, nil
 }
 
-// nameAndFlag reads the prologue the create/drop commands share: it checks the
-// body's members against known, takes the options object (allowing only the
-// boolean flag, e.g. ifNotExists or ifExists) and the name, in that order.
-func nameAndFlag(b *jv, flag string, known ...string) (name string, set bool, e *apiError) {
+// optionFlag reads the prologue the DDL and list commands share: it checks
+// the body's members against known and takes the options object, allowing
+// only the boolean flag (ifNotExists, ifExists, explain), and its value.
+func optionFlag(b *jv, flag string, known ...string) (bool, *apiError) {
 	if e := checkFields(b, "", known...); e != nil {
-		return "", false, e
+		return false, e
 	}
 	opts, e := objectField(b, "options", "")
 	if e != nil {
-		return "", false, e
+		return false, e
 	}
 	if e := checkFields(opts, "options.", flag); e != nil {
+		return false, e
+	}
+	return boolField(opts, flag, "options.")
+}
+
+// nameAndFlag is optionFlag, then the name, for the create/drop commands.
+func nameAndFlag(b *jv, flag string, known ...string) (string, bool, *apiError) {
+	set, e := optionFlag(b, flag, known...)
+	if e != nil {
 		return "", false, e
 	}
-	if set, e = boolField(opts, flag, "options."); e != nil {
-		return "", false, e
-	}
-	if name, e = stringField(b, "name", ""); e != nil {
+	name, e := stringField(b, "name", "")
+	if e != nil {
 		return "", false, e
 	}
 	return name, set, nil
@@ -620,17 +627,7 @@ func (h *Handler) dropTable(req *request, ks *keyspace) *result {
 }
 
 func (h *Handler) listTables(req *request, ks *keyspace) *result {
-	if e := checkFields(req.body, "", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(req.body, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "explain"); e != nil {
-		return errResult(e)
-	}
-	explain, e := boolField(opts, "explain", "options.")
+	explain, e := optionFlag(req.body, "explain", "options")
 	if e != nil {
 		return errResult(e)
 	}
@@ -1030,17 +1027,7 @@ func (ix *index) explainJV() *jv {
 }
 
 func (h *Handler) listIndexes(req *request, t *table) *result {
-	if e := checkFields(req.body, "", "options"); e != nil {
-		return errResult(e)
-	}
-	opts, e := objectField(req.body, "options", "")
-	if e != nil {
-		return errResult(e)
-	}
-	if e := checkFields(opts, "options.", "explain"); e != nil {
-		return errResult(e)
-	}
-	explain, e := boolField(opts, "explain", "options.")
+	explain, e := optionFlag(req.body, "explain", "options")
 	if e != nil {
 		return errResult(e)
 	}

@@ -818,6 +818,20 @@ func (st *decodeState) seq(dec *jsontext.Decoder, elem Type) ([]any, error) {
 	return out, err
 }
 
+// memberName reads the name of an object's next member (the callers have
+// seen it is not at its '}'), unquoted: valid until the next decoder call.
+func (st *decodeState) memberName(dec *jsontext.Decoder) ([]byte, error) {
+	if dec.PeekKind() == 0 {
+		_, err := dec.ReadToken()
+		return nil, err
+	}
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	return st.unquote(raw)
+}
+
 // mapObject decodes the object form of a map: keys are strings whatever
 // the key type.
 func (st *decodeState) mapObject(dec *jsontext.Decoder, t Type) (any, error) {
@@ -830,15 +844,7 @@ func (st *decodeState) mapObject(dec *jsontext.Decoder, t Type) (any, error) {
 	}
 	out := Map{}
 	for dec.PeekKind() != '}' {
-		if dec.PeekKind() == 0 {
-			_, err := dec.ReadToken()
-			return nil, err
-		}
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		kb, err := st.unquote(raw)
+		kb, err := st.memberName(dec)
 		if err != nil {
 			return nil, err
 		}
@@ -901,15 +907,7 @@ func (st *decodeState) udt(dec *jsontext.Decoder, t Type) (any, error) {
 	}
 	out := UDT{}
 	for dec.PeekKind() != '}' {
-		if dec.PeekKind() == 0 {
-			_, err := dec.ReadToken()
-			return nil, err
-		}
-		raw, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		nb, err := st.unquote(raw)
+		nb, err := st.memberName(dec)
 		if err != nil {
 			return nil, err
 		}
@@ -940,15 +938,7 @@ func (st *decodeState) decodeAny(dec *jsontext.Decoder) (any, error) {
 		}
 		out := UDT{}
 		for dec.PeekKind() != '}' {
-			if dec.PeekKind() == 0 {
-				_, err := dec.ReadToken()
-				return nil, err
-			}
-			raw, err := dec.ReadValue()
-			if err != nil {
-				return nil, err
-			}
-			nb, err := st.unquote(raw)
+			nb, err := st.memberName(dec)
 			if err != nil {
 				return nil, err
 			}

@@ -26,22 +26,8 @@ func BenchmarkInsertMany(b *testing.B) {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
 			srv := dataapitest.NewServer()
 			defer srv.Close()
-			c, err := dataapi.New(dataapi.Options{Endpoint: srv.URL, Token: "t", InsertConcurrency: conc})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			createPeople(b, c)
-			rows := peopleRows(1000)
 			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "people", Rows: rows})
-				if err != nil || res.Inserted != len(rows) {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+			benchInsertMany(b, srv.URL, conc)
 		})
 	}
 }
@@ -205,6 +191,26 @@ func (l latencyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.h.ServeHTTP(w, r)
 }
 
+// benchInsertMany times inserting 1000 people rows per op at endpoint with
+// conc chunks in flight.
+func benchInsertMany(b *testing.B, endpoint string, conc int) {
+	c, err := dataapi.New(dataapi.Options{Endpoint: endpoint, Token: "t", InsertConcurrency: conc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	createPeople(b, c)
+	rows := peopleRows(1000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "people", Rows: rows})
+		if err != nil || res.Inserted != len(rows) {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
 // BenchmarkInsertManyLatency is BenchmarkInsertMany with 5ms added to each
 // request (the local server's handler behind a delay), closer to a remote
 // database, where concurrency pays.
@@ -213,21 +219,7 @@ func BenchmarkInsertManyLatency(b *testing.B) {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
 			srv := httptest.NewServer(latencyHandler{dataapitest.NewHandler(), 5 * time.Millisecond})
 			defer srv.Close()
-			c, err := dataapi.New(dataapi.Options{Endpoint: srv.URL, Token: "t", InsertConcurrency: conc})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			createPeople(b, c)
-			rows := peopleRows(1000)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				res, err := c.InsertMany(context.Background(), dataapi.InsertManyRequest{Table: "people", Rows: rows})
-				if err != nil || res.Inserted != len(rows) {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+			benchInsertMany(b, srv.URL, conc)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/astrasql/astrasql/typesmap"
@@ -92,9 +93,32 @@ type Command struct {
 	Body json.RawMessage
 }
 
-// JSON renders the command as it is sent: {"find":{...}}. Documents are
-// abbreviated past 3 for readability when abbreviate is set.
+// JSON renders the command as it is sent: {"find":{...}}. When abbreviate
+// is set (EXPLAIN), documents past the third and long $binary values
+// (vectors, blobs) are cut for readability.
 func (c *Command) JSON(abbreviate bool) string {
+	s := c.json(abbreviate)
+	if abbreviate {
+		s = abbreviateBinary(s)
+	}
+	return s
+}
+
+// longBinary matches a $binary value of more than 8 float32s' worth of base64.
+var longBinary = regexp.MustCompile(`\{"\$binary":"([A-Za-z0-9+/]{44,}={0,2})"\}`)
+
+// abbreviateBinary keeps the first 16 base64 characters of each long
+// $binary value and says how many bytes it holds (4 per vector element).
+func abbreviateBinary(s string) string {
+	return longBinary.ReplaceAllStringFunc(s, func(m string) string {
+		b64 := longBinary.FindStringSubmatch(m)[1]
+		n := len(b64) / 4 * 3
+		n -= strings.Count(b64[len(b64)-2:], "=")
+		return fmt.Sprintf(`{"$binary":"%s... (%d bytes)"}`, b64[:16], n)
+	})
+}
+
+func (c *Command) json(abbreviate bool) string {
 	var b bytes.Buffer
 	b.WriteString(`{`)
 	writeJSONString(&b, c.Name)

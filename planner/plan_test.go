@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -61,5 +62,19 @@ func TestPlansGolden(t *testing.T) {
 		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestExplainAbbreviatesLongBinary(t *testing.T) {
+	long := `{"$binary":"AAAAADwj1wo8o9cKPPXCjz0j1wo9TMzNPXXCjz2PXCk9o9cKPbhR7D3MzM094Ueu"}`
+	short := `{"$binary":"P2ZmZj8zMzMAAAAA"}`
+	c := Command{Name: "find", Filter: json.RawMessage(`{"b":` + short + `}`), Sort: json.RawMessage(`{"v":` + long + `}`)}
+	got := c.JSON(true)
+	want := `{"find":{"filter":{"b":{"$binary":"P2ZmZj8zMzMAAAAA"}},"sort":{"v":{"$binary":"AAAAADwj1wo8o9cK... (48 bytes)"}}}}`
+	if got != want {
+		t.Errorf("JSON(true) =\n%s\nwant\n%s", got, want)
+	}
+	if sent := c.JSON(false); !strings.Contains(sent, long) {
+		t.Errorf("JSON(false) must keep the value whole: %s", sent)
 	}
 }

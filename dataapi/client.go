@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -157,6 +158,9 @@ type Client struct {
 	concurrency int
 	maxBody     int64
 	environment string
+	// projCache: keyspace/table/projection -> *schemaCache (immutable once stored), so
+	// findOne and new cursors skip decoding a projectionSchema seen before.
+	projCache sync.Map
 }
 
 // New validates the options and returns a Client.

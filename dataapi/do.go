@@ -70,17 +70,50 @@ type statusCommon struct {
 
 func (env *envelope) setStatus(v jsontext.Value) error {
 	env.status = v
-	var s statusCommon
-	if err := json.Unmarshal(v, &s); err != nil {
+	var proj jsontext.Value
+	dec := getDecoder(bytes.NewReader(v))
+	defer putDecoder(dec)
+	tok, err := dec.ReadToken()
+	if err != nil {
 		return fmt.Errorf("status: %w", err)
 	}
-	env.warnings = append(env.warnings, s.Warnings...)
-	if len(s.ProjectionSchema) > 0 && string(s.ProjectionSchema) != "null" {
-		if c := env.schemas; c != nil && c.cols != nil && bytes.Equal(c.raw, s.ProjectionSchema) {
+	if tok.Kind() != '{' {
+		return fmt.Errorf("status: not an object")
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return fmt.Errorf("status: %w", err)
+		}
+		switch name.String() {
+		case "warnings":
+			val, err := dec.ReadValue()
+			if err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+			var ws []Warning
+			if err := json.Unmarshal(val, &ws); err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+			env.warnings = append(env.warnings, ws...)
+		case "projectionSchema":
+			val, err := dec.ReadValue()
+			if err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+			proj = val.Clone()
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+		}
+	}
+	if len(proj) > 0 && string(proj) != "null" {
+		if c := env.schemas; c != nil && c.cols != nil && bytes.Equal(c.raw, proj) {
 			env.projectionSchema, env.hasProjection = c.cols, true
 			return nil
 		}
-		cols, err := typesmap.DecodeColumns(s.ProjectionSchema)
+		cols, err := typesmap.DecodeColumns(proj)
 		if err != nil {
 			return fmt.Errorf("status.projectionSchema: %w", err)
 		}
@@ -89,7 +122,7 @@ func (env *envelope) setStatus(v jsontext.Value) error {
 		}
 		env.projectionSchema, env.hasProjection = cols, true
 		if c := env.schemas; c != nil {
-			c.raw, c.cols = append(c.raw[:0], s.ProjectionSchema...), cols
+			c.raw, c.cols = bytes.Clone(proj), cols
 		}
 	}
 	return nil

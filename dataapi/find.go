@@ -444,7 +444,20 @@ func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*
 	cl := c.newCall(command, pr.req.Keyspace, pr.req.Table, body)
 	cl.begin = pr.begin
 	cl.data = pr.data
+	// Keyed by the projection too: each projection has its own schema.
+	key := pr.req.Keyspace + "/" + pr.req.Table + "\x00" + string(pr.req.Projection)
+	if pr.schemas.cols == nil {
+		if v, ok := c.projCache.Load(key); ok {
+			pr.schemas = *v.(*schemaCache)
+		}
+	}
+	before := pr.schemas.raw
 	cl.schemas = &pr.schemas
+	defer func() {
+		if pr.schemas.cols != nil && (before == nil || !bytes.Equal(before, pr.schemas.raw)) {
+			c.projCache.Store(key, &schemaCache{raw: pr.schemas.raw, cols: pr.schemas.cols})
+		}
+	}()
 	cl.finish = func(env *envelope) error { return pr.finish(cl, env) }
 	cl.rows = func(*envelope) int { return pr.rows }
 	env, err := c.exec(ctx, cl)
@@ -550,9 +563,23 @@ func (c *Client) Find(ctx context.Context, r FindRequest) (*Cursor, error) {
 		}
 	}
 	cur := &Cursor{c: c, pr: pr, ctx: cctx, cancel: cancel, first: p, page: p, pages: 1}
-	cur.warns = append(cur.warns, p.Warnings...)
+	cur.addWarnings(p.Warnings)
 	cur.prefetch()
 	return cur, nil
+}
+
+// addWarnings keeps the warnings not already kept: the server repeats the
+// same ones on every page of a scan.
+func (cur *Cursor) addWarnings(ws []Warning) {
+next:
+	for _, w := range ws {
+		for _, k := range cur.warns {
+			if k.ErrorCode == w.ErrorCode && k.Message == w.Message {
+				continue next
+			}
+		}
+		cur.warns = append(cur.warns, w)
+	}
 }
 
 func (cur *Cursor) prefetch() {
@@ -592,7 +619,7 @@ func (cur *Cursor) Next() bool {
 		}
 		cur.page, cur.i = res.p, 0
 		cur.pages++
-		cur.warns = append(cur.warns, res.p.Warnings...)
+		cur.addWarnings(res.p.Warnings)
 		cur.prefetch()
 	}
 	cur.row = cur.page.Rows[cur.i]

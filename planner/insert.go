@@ -100,15 +100,20 @@ func planInsert(st *Statement, ins *sqlparser.Insert, schema Schema) (*Plan, err
 
 func (s *insertStep) command(b *Binding) (*Command, error) {
 	c := &Command{Name: "insertMany", Keyspace: s.keyspace, Table: s.table, Documents: make([]json.RawMessage, len(s.rows))}
+	// Each column's `"name":` once per statement, not once per value.
+	keys := make([][]byte, len(s.cols))
+	for j, col := range s.cols {
+		keys[j] = append(appendJSONString(nil, col.Name), ':')
+	}
+	prev := 64
 	for i, row := range s.rows {
-		var doc []byte
+		doc := make([]byte, 0, prev+prev/8)
 		doc = append(doc, '{')
 		for j, col := range s.cols {
 			if j > 0 {
 				doc = append(doc, ',')
 			}
-			doc = appendJSONString(doc, col.Name)
-			doc = append(doc, ':')
+			doc = append(doc, keys[j]...)
 			var err error
 			if row[j].Kind == litParam {
 				if v := b.Arg(row[j].Param); v == nil && s.keys[col.Name] {
@@ -134,6 +139,7 @@ func (s *insertStep) command(b *Binding) (*Command, error) {
 			}
 		}
 		c.Documents[i] = append(doc, '}')
+		prev = len(c.Documents[i])
 	}
 	return c, nil
 }

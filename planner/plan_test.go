@@ -78,3 +78,12 @@ func TestExplainAbbreviatesLongBinary(t *testing.T) {
 		t.Errorf("JSON(false) must keep the value whole: %s", sent)
 	}
 }
+
+func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "id", "Text Quoted", "a\"b", `a\b`, "é", "a<b>&", "tab\t", "\x7f", "x\u2028y"} {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}

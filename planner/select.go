@@ -1144,6 +1144,19 @@ func (it *trimIter) Next() (Row, error) {
 func (it *trimIter) Close() error { return it.in.Close() }
 
 func appendJSONString(dst []byte, s string) []byte {
+	// Column names almost never need escaping: skip encoding/json for them.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		dst = append(dst, '"')
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	b, _ := json.Marshal(s)
 	return append(dst, b...)
 }

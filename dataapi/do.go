@@ -62,12 +62,6 @@ type envelope struct {
 	schemas *schemaCache
 }
 
-// statusCommon is what every command may find in status.
-type statusCommon struct {
-	Warnings         []Warning       `json:"warnings"`
-	ProjectionSchema json.RawMessage `json:"projectionSchema"`
-}
-
 func (env *envelope) setStatus(v jsontext.Value) error {
 	env.status = v
 	var proj jsontext.Value

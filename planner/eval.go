@@ -2349,15 +2349,17 @@ func (o *csFilterOp) Open(in RowIter, b *Binding) (RowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &csFilterIter{in: in, pred: p}, nil
+	return &filterIter{in: in, pred: p}, nil
 }
 
-type csFilterIter struct {
+// filterIter passes on the rows for which pred is TRUE (NULL and FALSE drop
+// the row). Both residual filters, of queries and of introspection, use it.
+type filterIter struct {
 	in   RowIter
 	pred Expr
 }
 
-func (f *csFilterIter) Next() (Row, error) {
+func (f *filterIter) Next() (Row, error) {
 	for {
 		r, err := f.in.Next()
 		if err != nil {
@@ -2373,7 +2375,7 @@ func (f *csFilterIter) Next() (Row, error) {
 	}
 }
 
-func (f *csFilterIter) Close() error { return f.in.Close() }
+func (f *filterIter) Close() error { return f.in.Close() }
 
 // residualReason explains why a predicate is evaluated by the driver,
 // naming the first construct the Data API filter language lacks.

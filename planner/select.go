@@ -877,7 +877,13 @@ type filterOp struct {
 }
 
 func (sp *selectPlanner) residualOp(e sqlparser.Expr) (*filterOp, error) {
-	x, err := compileExpr(e, sp.inputNames())
+	// Typed by the fetched columns, so literals compare as the column's type;
+	// the extra columns (parameters, literals) are bound once at Open.
+	input := append([]typesmap.Column(nil), sp.fetched...)
+	for _, n := range sp.st.ExtraColumns() {
+		input = append(input, typesmap.Column{Name: n})
+	}
+	x, err := compileTypedExpr(e, input)
 	if err != nil {
 		return nil, err
 	}
@@ -893,34 +899,12 @@ func (f *filterOp) Explain() (string, string) {
 }
 
 func (f *filterOp) Open(in RowIter, b *Binding) (RowIter, error) {
-	return &filterIter{in: in, expr: f.expr, extra: b.Extra()}, nil
-}
-
-type filterIter struct {
-	in    RowIter
-	expr  Expr
-	extra Row
-	buf   Row
-}
-
-func (it *filterIter) Next() (Row, error) {
-	for {
-		r, err := it.in.Next()
-		if err != nil {
-			return nil, err
-		}
-		it.buf = append(append(it.buf[:0], r...), it.extra...)
-		v, err := it.expr.Eval(it.buf)
-		if err != nil {
-			return nil, err
-		}
-		if t, ok := v.(bool); ok && t {
-			return r, nil
-		}
+	p, err := bindBinding(f.expr, b)
+	if err != nil {
+		return nil, err
 	}
+	return &filterIter{in: in, pred: p}, nil
 }
-
-func (it *filterIter) Close() error { return it.in.Close() }
 
 // projectOp maps fetched rows to the output columns.
 type projectOp struct {

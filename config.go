@@ -139,7 +139,11 @@ func parseDSN(dsn string) (Config, error) {
 	if u.Fragment != "" {
 		return c, dsnErr("unexpected #fragment")
 	}
-	c.Endpoint = u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/")
+	if strings.HasSuffix(u.Host, ":") {
+		return c, dsnErr("empty port after %q", u.Hostname())
+	}
+	// All trailing slashes go, so that ParseDSN(FormatDSN(c)) == c.
+	c.Endpoint = u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/")
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return c, dsnErr("bad query string (percent-encode option values)")

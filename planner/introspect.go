@@ -266,7 +266,7 @@ func (s *introStep) commands() []Command {
 		return []Command{{Name: "findKeyspaces", Body: json.RawMessage(`{}`)}}
 	case kindShowIndexes:
 		return []Command{{Name: "listIndexes", Keyspace: s.keyspace, Table: s.table, Body: explain}}
-	case kindDescribe:
+	case kindDescribe, kindShowCreate:
 		return []Command{{Name: "listTables", Keyspace: s.keyspace, Body: explain},
 			{Name: "listIndexes", Keyspace: s.keyspace, Table: s.table, Body: explain}}
 	}
@@ -334,10 +334,6 @@ func (s *introStep) Run(ctx context.Context, ex Executor, _ *Binding) (*Result, 
 			if def == nil {
 				return nil, &UnknownTableError{Keyspace: s.keyspace, Table: s.table}
 			}
-			if s.view == kindShowCreate {
-				rows = []Row{{def.Name, CreateTableCQL(s.keyspace, def)}}
-				break
-			}
 			status, err := doCmd(ctx, ex, Command{Name: "listIndexes", Keyspace: s.keyspace, Table: def.Name, Body: cmds[1].Body})
 			if err != nil {
 				return nil, err
@@ -345,6 +341,14 @@ func (s *introStep) Run(ctx context.Context, ex Executor, _ *Binding) (*Result, 
 			idx, err := decodeIndexes(status)
 			if err != nil {
 				return nil, err
+			}
+			if s.view == kindShowCreate {
+				// The table, then one row per index: each row a statement.
+				rows = []Row{{def.Name, CreateTableCQL(s.keyspace, def)}}
+				for _, ix := range idx {
+					rows = append(rows, Row{def.Name, CreateIndexCQL(s.keyspace, def.Name, ix)})
+				}
+				break
 			}
 			rows = DescribeRows(def, idx)
 		}

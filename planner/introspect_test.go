@@ -194,7 +194,10 @@ func TestIntrospectionPlansRun(t *testing.T) {
 		{"SHOW KEYSPACES", "app\ndefault_keyspace\nsystem\n"},
 		{"SHOW INDEXES FROM events", rowsText(IndexRows("events", eventsIndexes))},
 		{"DESCRIBE events", rowsText(DescribeRows(eventsDef(t), eventsIndexes))},
-		{"SHOW CREATE TABLE users", "users|CREATE TABLE default_keyspace.users (\n    id uuid,\n    name text,\n    age int,\n    PRIMARY KEY (id)\n)\n"},
+		{"SHOW CREATE TABLE users", "users|CREATE TABLE default_keyspace.users (\n    id uuid,\n    name text,\n    age int,\n    PRIMARY KEY (id)\n)\n" +
+			"users|CREATE INDEX body_idx ON default_keyspace.users (body) WITH OPTIONS = {'ascii': false, 'case_sensitive': true, 'normalize': false}\n" +
+			"users|CREATE INDEX tags_idx ON default_keyspace.users (VALUES(tags))\n" +
+			"users|CREATE VECTOR INDEX v_idx ON default_keyspace.users (v) WITH metric = 'cosine' AND source_model = 'other'\n"},
 		{"SELECT table_name FROM information_schema.tables WHERE table_schema = 'default_keyspace' ORDER BY table_name DESC", "users\nevents\n"},
 		{"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'users' ORDER BY ordinal_position", "id|uuid\nname|text\nage|int\n"},
 		{"SELECT column_name FROM information_schema.columns WHERE table_name = 'events' AND column_key = 'PRI' ORDER BY column_name LIMIT 2 OFFSET 1", "seq\ntenant\n"},

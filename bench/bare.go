@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -43,7 +44,12 @@ func (b *bare) post(ctx context.Context, table string, body []byte, out any) err
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() {
+		// Read to the end, or net/http does not reuse the connection: every
+		// request would pay a new connection (a round trip more under -rtt).
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: HTTP %d", table, resp.StatusCode)
 	}
@@ -80,6 +86,11 @@ type insertResp struct {
 // insert writes rows [0, n) in insertMany chunks of chunk rows, conc
 // chunks in flight; vecs (may be nil) gives each row's vector.
 func (b *bare) insert(ctx context.Context, table string, n, chunk, conc int, vecs [][]float32) error {
+	return b.insertRows(ctx, table, n, func(i int) int { return i }, chunk, conc, vecs)
+}
+
+// insertRows writes the rows id(0), ..., id(n-1) as insert does.
+func (b *bare) insertRows(ctx context.Context, table string, n int, id func(int) int, chunk, conc int, vecs [][]float32) error {
 	type job struct{ lo, hi int }
 	jobs := make(chan job)
 	errc := make(chan error, conc)
@@ -91,7 +102,8 @@ func (b *bare) insert(ctx context.Context, table string, n, chunk, conc int, vec
 			docs := make([]wireRow, 0, chunk)
 			for j := range jobs {
 				docs = docs[:0]
-				for i := j.lo; i < j.hi; i++ {
+				for k := j.lo; k < j.hi; k++ {
+					i := id(k)
 					r := makeRow(i)
 					wr := wireRow{r.ID, r.Name, r.Grp, r.N, r.Big, r.Score, r.OK, r.TS, r.UID, r.Note, nil}
 					if vecs != nil {

@@ -1,6 +1,7 @@
 // The TypeScript-client peer of the astrasql benchmarks: one scenario run
 // per invocation, driven by bench/main.go. Argument: a JSON spec
-// {endpoint, token, op, table, rows, ops, concurrency, chunkSize, queries}.
+// {endpoint, token, op, table, rows, ops, concurrency, chunkSize, queries,
+// keys, grp, note}.
 // Prints one JSON line: {rows, secs, cpuSecs, p50us, p99us, opsPerSec}.
 // Only the measured part is timed (not node's start-up or the import).
 import { DataAPIClient, vector } from '@datastax/astra-db-ts';
@@ -135,6 +136,37 @@ async function main() {
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       lat.sort((a, b) => a - b);
       return { rows: qs.length, secs, p50us: pct(lat, 0.5), p99us: pct(lat, 0.99), opsPerSec: qs.length / secs };
+    }
+    case 'in': {
+      // A key list longer than one $in may hold (100 values): a find per
+      // 100 keys, one after the other, as a program written against the
+      // client at its defaults does. The keys are those of bench/latency.go.
+      const step = Math.max(1, Math.floor(spec.rows / spec.keys));
+      return timed(async () => {
+        let n = 0;
+        for (let q = 0; q < spec.queries; q++) {
+          const keys = Array.from({ length: spec.keys }, (_, j) => (j * step + q) % spec.rows);
+          for (let lo = 0; lo < keys.length; lo += 100) {
+            const rows = await table.find({ id: { $in: keys.slice(lo, lo + 100) } }).toArray();
+            n += rows.length;
+          }
+        }
+        return n;
+      });
+    }
+    case 'update':
+    case 'delete': {
+      // UPDATE/DELETE ... WHERE grp = ?: read the keys, then one command per
+      // row, one after the other.
+      return timed(async () => {
+        const ids = [];
+        for await (const row of table.find({ grp: spec.grp }, { projection: { id: 1 } })) ids.push(row.id);
+        for (const id of ids) {
+          if (spec.op === 'update') await table.updateOne({ id }, { $set: { note: spec.note } });
+          else await table.deleteOne({ id });
+        }
+        return ids.length;
+      });
     }
     default:
       throw new Error(`unknown op ${spec.op}`);

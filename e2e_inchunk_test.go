@@ -2,6 +2,7 @@ package astrasql_test
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -68,4 +69,47 @@ func TestBigInChunks(t *testing.T) {
 	if !strings.Contains(ex, "deleteMany") || !strings.Contains(ex, "2 in all") {
 		t.Errorf("EXPLAIN DELETE:\n%s", ex)
 	}
+}
+
+// TestBigInChunksConcurrent: the finds of a big IN are fetched several at a
+// time, yet rows come chunk after chunk in the IN list's order (within a
+// chunk, in the server's partition order), and a cursor closed early
+// stops the finds opened ahead: no goroutine outlives rows.Close.
+func TestBigInChunksConcurrent(t *testing.T) {
+	db := openDDL(t)
+	mustExec(t, db, `CREATE TABLE kv (k int PRIMARY KEY, v text)`)
+	var rows []string
+	var args []any
+	for i := 0; i < 1000; i++ {
+		rows = append(rows, "(?, ?)")
+		args = append(args, i, fmt.Sprint("v", i))
+	}
+	mustExec(t, db, `INSERT INTO kv (k, v) VALUES `+strings.Join(rows, ", "), args...)
+	keys := make([]int, 1000) // ten chunks of 100, descending chunk by chunk
+	for i := range keys {
+		keys[i] = (9-i/100)*100 + i%100
+	}
+	got := queryStrings(t, db, `SELECT k FROM kv WHERE k IN (?)`, keys)
+	if len(got) != 1000 {
+		t.Fatalf("%d rows, want 1000", len(got))
+	}
+	for i, g := range got {
+		var k int
+		fmt.Sscan(g, &k)
+		if k/100 != 9-i/100 {
+			t.Fatalf("row %d: key %d, want one of chunk %d (chunk order)", i, k, i/100+1)
+		}
+	}
+	base := runtime.NumGoroutine()
+	for range 5 {
+		r, err := db.Query(`SELECT k FROM kv WHERE k IN (?)`, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Next()
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settleGoroutines(t, base)
 }

@@ -4,28 +4,41 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/astrasql/astrasql/typesmap"
 )
 
-// recorder is an Executor that records commands and returns no rows.
-type recorder struct{ cmds []string }
+// recorder is an Executor that records commands and returns no rows. A
+// chunked IN's finds are opened concurrently, so it locks, and their order
+// is not the statement's.
+type recorder struct {
+	mu   sync.Mutex
+	cmds []string
+}
+
+func (r *recorder) record(c *Command) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cmds = append(r.cmds, c.JSON(false))
+}
 
 func (r *recorder) Read(_ context.Context, c *Command) (RowIter, error) {
-	r.cmds = append(r.cmds, c.JSON(false))
+	r.record(c)
 	return NewSliceIter(nil), nil
 }
 
 func (r *recorder) InsertMany(_ context.Context, c *Command) (int64, error) {
-	r.cmds = append(r.cmds, c.JSON(false))
+	r.record(c)
 	return int64(len(c.Documents)), nil
 }
 
 func (r *recorder) Do(_ context.Context, c *Command) (json.RawMessage, error) {
-	r.cmds = append(r.cmds, c.JSON(false))
+	r.record(c)
 	return nil, nil
 }
 
@@ -112,6 +125,7 @@ func TestBindCommands(t *testing.T) {
 	if len(cmds) != 3 {
 		t.Fatalf("IN of 250 values: %d finds, want 3: %s", len(cmds), cmds)
 	}
+	slices.SortFunc(cmds, func(a, b string) int { return len(b) - len(a) }) // sent concurrently: the 50-value find last
 	for i, want := range []int{100, 100, 50} {
 		var c struct {
 			Find struct {

@@ -118,27 +118,60 @@ func (b *Binding) chunkedFilters(f *fnode) ([]*fnode, error) {
 	return out, nil
 }
 
-// concatIter reads the finds of cmds one after the other, opening each
-// when the previous one is done.
+// concatReadAhead is how many of a chunked IN's finds are open at once.
+// Each find costs a round trip per page; opening the next ones while the
+// caller reads the first overlaps those round trips (each open cursor holds
+// at most two pages, so memory stays bounded).
+const concatReadAhead = 8
+
+// concatIter reads the finds of cmds in order, their rows one find after
+// the other, while up to concatReadAhead of them are being fetched.
 type concatIter struct {
-	ctx  context.Context
-	ex   Executor
-	cmds []*Command
-	cur  RowIter
-	next int
+	ctx    context.Context
+	ex     Executor
+	cmds   []*Command
+	cur    RowIter
+	next   int                // the next command to open
+	opened []chan openedIter  // in command order: the finds started and not yet read
+	cancel context.CancelFunc // stops the finds started ahead, at Close
+}
+
+type openedIter struct {
+	it  RowIter
+	err error
+}
+
+// fill starts finds until concatReadAhead are open or none is left.
+func (it *concatIter) fill() {
+	if it.cancel == nil {
+		it.ctx, it.cancel = context.WithCancel(it.ctx)
+	}
+	for len(it.opened) < concatReadAhead && it.next < len(it.cmds) {
+		ch := make(chan openedIter, 1)
+		c := it.cmds[it.next]
+		it.next++
+		it.opened = append(it.opened, ch)
+		go func() {
+			r, err := it.ex.Read(it.ctx, c)
+			ch <- openedIter{r, err}
+		}()
+	}
 }
 
 func (it *concatIter) Next() (Row, error) {
 	for {
 		if it.cur == nil {
-			if it.next >= len(it.cmds) {
+			it.fill()
+			if len(it.opened) == 0 {
 				return nil, io.EOF
 			}
-			r, err := it.ex.Read(it.ctx, it.cmds[it.next])
-			if err != nil {
-				return nil, err
+			o := <-it.opened[0]
+			it.opened = it.opened[1:]
+			if o.err != nil {
+				return nil, o.err
 			}
-			it.cur, it.next = r, it.next+1
+			it.cur = o.it
+			it.fill()
 		}
 		row, err := it.cur.Next()
 		if err == io.EOF {
@@ -150,12 +183,23 @@ func (it *concatIter) Next() (Row, error) {
 	}
 }
 
+// Close closes the find being read and every find opened ahead (waiting
+// for those still opening, so that no request outlives Close).
 func (it *concatIter) Close() error {
 	it.next = len(it.cmds)
-	if it.cur != nil {
-		c := it.cur
-		it.cur = nil
-		return c.Close()
+	if it.cancel != nil {
+		it.cancel()
 	}
-	return nil
+	var err error
+	if it.cur != nil {
+		err = it.cur.Close()
+		it.cur = nil
+	}
+	for _, ch := range it.opened {
+		if o := <-ch; o.err == nil {
+			o.it.Close()
+		}
+	}
+	it.opened = nil
+	return err
 }

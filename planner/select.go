@@ -830,7 +830,7 @@ func (s *findStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, e
 		return nil, err
 	}
 	if len(cmds) > 1 {
-		// Later finds are sent when the previous one is read to its end.
+		// Up to concatReadAhead finds are in flight; rows come in chunk order.
 		it := &concatIter{ctx: ctx, ex: ex, cmds: cmds}
 		return &Result{Rows: it}, nil
 	}
@@ -854,7 +854,7 @@ func (s *findStep) explainBound(b *Binding) (string, string) {
 	c := cmds[0]
 	detail := c.JSON(true)
 	if len(cmds) > 1 {
-		detail = fmt.Sprintf("%d finds, one per chunk of at most %d IN values, rows concatenated; the first: %s", len(cmds), maxInValues, detail)
+		detail = fmt.Sprintf("%d finds, one per chunk of at most %d IN values, up to %d in flight, rows concatenated in chunk order; the first: %s", len(cmds), maxInValues, concatReadAhead, detail)
 	}
 	if s.ann != nil {
 		detail += " (vector search: one page, most similar first)"

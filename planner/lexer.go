@@ -195,7 +195,8 @@ func (lx *lexed) errAt(off int, near, format string, args ...any) *SyntaxError {
 
 // tokenize splits src with sqlparser's tokenizer, comments included.
 func tokenize(src string) ([]token, error) {
-	tkn := sqlparser.NewStringTokenizer(src)
+	masked, vals := maskStrings(src)
+	tkn := sqlparser.NewStringTokenizer(masked)
 	var toks []token
 	prevEnd := 0
 	for {
@@ -224,7 +225,13 @@ func tokenize(src string) ([]token, error) {
 				end = len(src)
 			}
 		}
-		toks = append(toks, token{typ: typ, val: string(val), start: start, end: end})
+		v := string(val)
+		if typ == sqlparser.STRING {
+			if sv, ok := vals[start]; ok {
+				v = sv
+			}
+		}
+		toks = append(toks, token{typ: typ, val: v, start: start, end: end})
 		if end <= prevEnd && start >= len(src) {
 			return toks, nil // no progress: the tokenizer is at the end
 		}
@@ -343,6 +350,10 @@ func (r *rewriter) step() error {
 		r.emit(t.start, quoteIdent(t.val))
 		r.i++
 		return nil
+	case t.typ == sqlparser.STRING && strings.HasPrefix(txt, `'`):
+		r.emit(t.start, mysqlQuote(t.val))
+		r.i++
+		return nil
 	case t.typ == sqlparser.LEX_ERROR && (txt == "[" || txt == "{"):
 		lit, err := r.literal()
 		if err != nil {
@@ -391,9 +402,32 @@ func (r *rewriter) step() error {
 			r.orderBy = false
 		}
 	}
+	if t.typ == sqlparser.ID && !isAtName(t) && !r.isFuncName() {
+		// Unquoted identifiers fold to lower case, as in CQL and in our
+		// DDL; "quoted" ones keep their case (they became `backquoted`).
+		txt = strings.ToLower(txt)
+	}
 	r.emit(t.start, txt)
 	r.i++
 	return nil
+}
+
+// isFuncName reports whether the current identifier names a function
+// (followed by '(', and not the table of INSERT INTO t (...)). Function
+// names are left as written: they name no schema object, and expression
+// columns are named after their text.
+func (r *rewriter) isFuncName() bool {
+	n, ok := r.peek(1)
+	if !ok || n.typ != '(' {
+		return false
+	}
+	if r.i > 0 {
+		p := r.toks[r.i-1]
+		if p.typ == sqlparser.INTO || p.typ == '.' {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *rewriter) ann(t token) error {
@@ -531,7 +565,7 @@ func (r *rewriter) literal() (*Literal, error) {
 		l.Kind, l.Text = litNumber, t.val
 		r.i++
 	case t.typ == sqlparser.ID:
-		l.Kind, l.Text = litIdent, t.val
+		l.Kind, l.Text = litIdent, strings.ToLower(t.val)
 		r.i++
 	case t.typ == sqlparser.LEX_ERROR && (txt == "[" || txt == "{"):
 		return r.collection(l, txt)

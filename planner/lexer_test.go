@@ -146,3 +146,34 @@ func FuzzParse(f *testing.F) {
 		_, _ = p.ExplainRows(nil)
 	})
 }
+
+func TestMaskStrings(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string
+	}{
+		{`SELECT 'a\' FROM t`, []string{`a\`}},
+		{`SELECT 'it''s', "x""y" FROM t`, []string{`it's`, `x"y`}},
+		{`SELECT 1 -- 'not a string` + "\n" + `, 'b'`, []string{`b`}},
+		{`SELECT /* 'no' */ 'yes'`, []string{`yes`}},
+		{"SELECT `a'b`, 'c'", []string{`c`}},
+		{`SELECT X'0A', 'd'`, []string{`d`}},
+	} {
+		masked, vals := maskStrings(c.src)
+		if len(masked) != len(c.src) {
+			t.Errorf("%s: masked length %d", c.src, len(masked))
+		}
+		var got []string
+		for i := 0; i < len(c.src); i++ {
+			if v, ok := vals[i]; ok {
+				got = append(got, v)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%s: values %q, want %q", c.src, got, c.want)
+		}
+	}
+	if _, err := Parse(`SELECT 'abc FROM t`); err == nil || !strings.Contains(err.Error(), "unterminated") {
+		t.Errorf("unterminated string: %v", err)
+	}
+}

@@ -106,6 +106,10 @@ func Parse(sql string) (st *Statement, err error) {
 		return parseTruncate(sql, lx)
 	case "replace":
 		return nil, unsupported("REPLACE (use INSERT: it overwrites the columns it names)")
+	case "use":
+		return nil, unsupportedf("USE", "name the keyspace in the DSN (keyspace=...) or qualify tables as keyspace.table")
+	case "set":
+		return nil, unsupportedf("SET", "connection options go in the DSN")
 	case "begin", "start", "commit", "rollback", "savepoint":
 		return nil, unsupported("transactions (%s)", strings.ToUpper(lx.keyword))
 	default:

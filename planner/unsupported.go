@@ -86,7 +86,7 @@ func checkUnsupported(stmt sqlparser.Statement) error {
 	case *sqlparser.Set:
 		return unsupportedf("SET", "connection options go in the DSN")
 	case *sqlparser.Use:
-		return unsupportedf("USE", "name the keyspace in the DSN (?keyspace=) or qualify tables as keyspace.table")
+		return unsupportedf("USE", "name the keyspace in the DSN (keyspace=...) or qualify tables as keyspace.table")
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
 		return unsupportedf("transaction statements in SQL", "use db.BeginTx; astrasql buffers a transaction's writes and sends them at Commit, which is not atomic across rows")
 	case *sqlparser.Stream:

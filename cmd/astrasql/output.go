@@ -5,9 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strings"
 
-	"github.com/mattn/go-runewidth"
 )
 
 // Output formats.
@@ -33,6 +31,18 @@ type outputOptions struct {
 	// AutoExpand: a table wider than the terminal is shown expanded (for
 	// results read whole, such as EXPLAIN's), not cut.
 	AutoExpand bool
+	// ExpandAuto is \x auto: expanded when the table does not fit the
+	// terminal.
+	ExpandAuto bool
+	// Null is how NULL is shown in the table formats ("" means "NULL").
+	Null string
+}
+
+func (o outputOptions) nullText() string {
+	if o.Null == "" {
+		return nullText
+	}
+	return o.Null
 }
 
 // resultWriter receives one result set.
@@ -52,19 +62,9 @@ func newResultWriter(w io.Writer, o outputOptions) resultWriter {
 		return &jsonWriter{w: w}
 	}
 	if o.Expanded {
-		return &expandedWriter{w: w, o: o}
+		return &expandedWriter{w: bufio.NewWriter(w), o: o}
 	}
-	return &tableWriter{w: w, o: o}
-}
-
-// cellText renders a value for the table: vectors abbreviated, blobs in
-// hex, control characters escaped so that one row stays on one line.
-func cellText(v any, dbType string) string {
-	s := formatText(v, dbType, textOptions{AbbrevVector: 5, BlobHex: true})
-	if strings.ContainsAny(s, "\n\r\t") {
-		s = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
-	}
-	return s
+	return newTableWriter(w, o)
 }
 
 func isNumeric(dbType string) bool {
@@ -80,206 +80,6 @@ func rowCount(n int) string {
 		return "(1 row)"
 	}
 	return fmt.Sprintf("(%d rows)", n)
-}
-
-// tableWriter buffers the result to size the columns, then prints
-//
-//	 id | title
-//	----+-------
-//	  1 | Alien
-//	(1 row)
-type tableWriter struct {
-	w    io.Writer
-	o    outputOptions
-	cols []column
-	rows [][]string
-	raw  [][]any // the values, kept for AutoExpand
-}
-
-func (t *tableWriter) begin(cols []column) error { t.cols = cols; return nil }
-
-func (t *tableWriter) row(vals []any) error {
-	r := make([]string, len(vals))
-	for i, v := range vals {
-		r[i] = cellText(v, t.cols[i].DBType)
-	}
-	t.rows = append(t.rows, r)
-	if t.o.AutoExpand {
-		t.raw = append(t.raw, append([]any(nil), vals...))
-	}
-	return nil
-}
-
-// naturalWidth is the table's width with no cell cut.
-func (t *tableWriter) naturalWidth() int {
-	n := -1
-	for i, c := range t.cols {
-		cw := runewidth.StringWidth(c.Name)
-		for _, r := range t.rows {
-			cw = max(cw, runewidth.StringWidth(r[i]))
-		}
-		n += cw + 3
-	}
-	return n
-}
-
-func (t *tableWriter) widths() []int {
-	w := make([]int, len(t.cols))
-	for i, c := range t.cols {
-		w[i] = runewidth.StringWidth(c.Name)
-	}
-	for _, r := range t.rows {
-		for i, s := range r {
-			if n := runewidth.StringWidth(s); n > w[i] {
-				w[i] = n
-			}
-		}
-	}
-	if t.o.MaxWidth > 0 {
-		for i := range w {
-			w[i] = min(w[i], max(t.o.MaxWidth, runewidth.StringWidth(t.cols[i].Name)))
-		}
-	}
-	if t.o.TermWidth > 0 {
-		// Narrow the widest column, one display column at a time, until the
-		// table fits the terminal or every column is down to its floor: its
-		// header, and at least minCol.
-		const minCol = 8
-		floor := make([]int, len(w))
-		for i, c := range t.cols {
-			floor[i] = min(w[i], max(minCol, runewidth.StringWidth(c.Name)))
-		}
-		total := func() int {
-			n := 0
-			for _, x := range w {
-				n += x + 3
-			}
-			return n - 1
-		}
-		for total() > t.o.TermWidth {
-			wi := -1
-			for i := range w {
-				if w[i] > floor[i] && (wi < 0 || w[i] > w[wi]) {
-					wi = i
-				}
-			}
-			if wi < 0 {
-				break
-			}
-			w[wi]--
-		}
-	}
-	return w
-}
-
-func fit(s string, w int, right bool) string {
-	if runewidth.StringWidth(s) > w {
-		s = runewidth.Truncate(s, w, "…")
-	}
-	if right {
-		return runewidth.FillLeft(s, w)
-	}
-	return runewidth.FillRight(s, w)
-}
-
-func (t *tableWriter) end() error {
-	if t.o.AutoExpand && t.o.TermWidth > 0 && t.naturalWidth() > t.o.TermWidth {
-		e := &expandedWriter{w: t.w, o: t.o}
-		e.begin(t.cols)
-		for _, r := range t.raw {
-			if err := e.row(r); err != nil {
-				return err
-			}
-		}
-		return e.end()
-	}
-	bw := bufio.NewWriter(t.w)
-	w := t.widths()
-	line := func(cells []string, header bool) {
-		var b strings.Builder
-		for i, s := range cells {
-			if i > 0 {
-				b.WriteString(" |")
-			}
-			b.WriteByte(' ')
-			b.WriteString(fit(s, w[i], !header && isNumeric(t.cols[i].DBType)))
-		}
-		bw.WriteString(strings.TrimRight(b.String(), " "))
-		bw.WriteByte('\n')
-	}
-	names := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		names[i] = c.Name
-	}
-	line(names, true)
-	for i := range w {
-		if i > 0 {
-			bw.WriteByte('+')
-		}
-		bw.WriteString(strings.Repeat("-", w[i]+2))
-	}
-	bw.WriteByte('\n')
-	for _, r := range t.rows {
-		line(r, false)
-	}
-	fmt.Fprintln(bw, rowCount(len(t.rows)))
-	return bw.Flush()
-}
-
-// expandedWriter prints each row as a record, one line per column:
-//
-//	-[ RECORD 1 ]--
-//	id    | 1
-//	title | Alien
-type expandedWriter struct {
-	w     io.Writer
-	o     outputOptions
-	cols  []column
-	width int
-	n     int
-}
-
-func (e *expandedWriter) begin(cols []column) error {
-	e.cols = cols
-	for _, c := range cols {
-		e.width = max(e.width, runewidth.StringWidth(c.Name))
-	}
-	return nil
-}
-
-func (e *expandedWriter) row(vals []any) error {
-	e.n++
-	var b strings.Builder
-	head := fmt.Sprintf("-[ RECORD %d ]", e.n)
-	b.WriteString(head)
-	b.WriteString(strings.Repeat("-", max(2, e.width+3-len(head)+10)))
-	b.WriteByte('\n')
-	cap := e.o.MaxWidth
-	if e.o.AutoExpand {
-		cap = 0 // a result to read whole: long values wrap
-	} else if e.o.TermWidth > 0 {
-		tw := e.o.TermWidth - e.width - 3
-		if cap == 0 || tw < cap {
-			cap = max(tw, 8)
-		}
-	}
-	for i, v := range vals {
-		s := cellText(v, e.cols[i].DBType)
-		if cap > 0 && runewidth.StringWidth(s) > cap {
-			s = runewidth.Truncate(s, cap, "…")
-		}
-		b.WriteString(runewidth.FillRight(e.cols[i].Name, e.width))
-		b.WriteString(" | ")
-		b.WriteString(s)
-		b.WriteByte('\n')
-	}
-	_, err := io.WriteString(e.w, b.String())
-	return err
-}
-
-func (e *expandedWriter) end() error {
-	_, err := fmt.Fprintln(e.w, rowCount(e.n))
-	return err
 }
 
 // csvWriter writes a header line and one record per row. NULL is an empty

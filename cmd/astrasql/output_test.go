@@ -42,14 +42,17 @@ func TestResultWriters(t *testing.T) {
 			" 22 | NULL                 | [0.5, 1]\n" +
 			"  3 | a long title, with … | NULL\n" +
 			"(3 rows)\n"},
-		{"table fits terminal", outputOptions{Format: formatTable, TermWidth: 40}, "" +
+		{"table fits terminal: text wraps", outputOptions{Format: formatTable, TermWidth: 40, MaxWidth: 60}, "" +
 			" id | title           | v\n" +
 			"----+-----------------+-----------------\n" +
-			"  1 | Alien           | [1, 2, 3, … (6…\n" +
+			"  1 | Alien           | [1, 2, 3, … (6 .\n" +
+			"    |                 |.dims)]\n" +
 			" 22 | NULL            | [0.5, 1]\n" +
-			"  3 | a long title, … | NULL\n" +
+			"  3 | a long title,  .| NULL\n" +
+			"    |.with \"quotes\"\\n.|\n" +
+			"    |.and a newline   |\n" +
 			"(3 rows)\n"},
-		{"expanded", outputOptions{Format: formatTable, Expanded: true}, "" +
+		{"expanded", outputOptions{Format: formatTable, Expanded: true, MaxWidth: 60}, "" +
 			"-[ RECORD 1 ]-----\n" +
 			"id    | 1\n" +
 			"title | Alien\n" +
@@ -103,5 +106,61 @@ func TestAutoExpand(t *testing.T) {
 	got = writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, AutoExpand: true}, cols, rows)
 	if !strings.HasPrefix(got, " step | detail") {
 		t.Errorf("fits the terminal: %s", got)
+	}
+}
+
+// Control characters from data never reach the terminal raw (issue 14).
+func TestControlCharactersEscaped(t *testing.T) {
+	cols := []column{{"id", "INT"}, {"t\x1b[2J", "TEXT"}}
+	rows := [][]any{{int64(1), "bell\a esc\x1b[31m del\x7f c1\u009b bidi\u202eevil nl\n bad\xff é"}}
+	const want = `bell\x07 esc\x1B[31m del\x7F c1\x9B bidi\u202Eevil nl\n bad\xFF é`
+	for _, o := range []outputOptions{{Format: formatTable}, {Format: formatTable, Expanded: true}} {
+		got := writeResult(t, o, cols, rows)
+		if strings.ContainsAny(got, "\x1b\a\x7f\u009b\u202e") || !strings.Contains(got, want) || !strings.Contains(got, `t\x1B[2J`) {
+			t.Errorf("expanded=%v:\n%s", o.Expanded, got)
+		}
+	}
+}
+
+// On a narrow terminal text wraps; numbers, dates and uuids are never cut,
+// and a NULL can be told from the text 'NULL' with \pset null.
+func TestNarrowTerminal(t *testing.T) {
+	cols := []column{{"id", "VARINT"}, {"e", "DOUBLE"}, {"description_of_it", "TEXT"}, {"all_null_column", "INT"}, {"d", "DATE"}, {"u", "UUID"}}
+	rows := [][]any{{"123456789012345678901234567890", 2.718281828459045, strings.Repeat("word ", 20), nil, "2024-02-29", "123e4567-e89b-12d3-a456-426614174000"}}
+	got := writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, MaxWidth: 60, Null: "(null)"}, cols[:4], [][]any{rows[0][:4]})
+	got += writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, MaxWidth: 60}, cols[2:], [][]any{rows[0][2:]})
+	for _, want := range []string{"123456789012345678901234567890", "2.718281828459045", "2024-02-29", "123e4567-e89b-12d3-a456-426614174000", "(null)", "all_nu.", "|.word word"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if len([]rune(l)) > 80 {
+			t.Errorf("line wider than 80: %q\n%s", l, got)
+		}
+	}
+	// \x auto: expanded when the table does not fit.
+	got = writeResult(t, outputOptions{Format: formatTable, TermWidth: 40, MaxWidth: 60, ExpandAuto: true}, cols, rows)
+	if !strings.HasPrefix(got, "-[ RECORD 1 ]") || !strings.Contains(got, "u                 | 123e4567-e89b-12d3-a456-426614174000\n") {
+		t.Errorf("\\x auto:\n%s", got)
+	}
+	// Vectors in full when cells are not capped (-maxwidth 0).
+	got = writeResult(t, outputOptions{Format: formatTable}, []column{{"v", "VECTOR"}}, [][]any{{tVector{1, 2, 3, 4, 5, 6, 7}}})
+	if !strings.Contains(got, "[1, 2, 3, 4, 5, 6, 7]") {
+		t.Errorf("-maxwidth 0 vector:\n%s", got)
+	}
+}
+
+// Rows after the first batch keep its widths and print as they come.
+func TestTableStreams(t *testing.T) {
+	cols := []column{{"id", "INT"}, {"t", "TEXT"}}
+	var rows [][]any
+	for i := 0; i < fetchCount+2; i++ {
+		rows = append(rows, []any{int64(i), "ab"})
+	}
+	rows[fetchCount+1] = []any{int64(123456), "a longer text"}
+	got := writeResult(t, outputOptions{Format: formatTable, TermWidth: 80}, cols, rows)
+	if !strings.Contains(got, " 1000 | ab\n") || !strings.Contains(got, " 123456 | a longer text\n") || !strings.HasSuffix(got, "(1002 rows)\n") {
+		t.Errorf("tail:\n%s", got[len(got)-100:])
 	}
 }

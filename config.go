@@ -70,6 +70,12 @@ type Config struct {
 	PlanCacheSize int
 	// UserAgent is put before astrasql's own in the User-Agent header.
 	UserAgent string
+	// SafeUpdates refuses UPDATE and DELETE whose WHERE does not give
+	// every primary key column by = or IN (MySQL's --safe-updates): such
+	// statements delete whole partitions or tables, or read the keys of
+	// matching rows and then write each row unconditionally, which races
+	// with other writers. TRUNCATE is not refused. See SafeUpdatesError.
+	SafeUpdates bool
 
 	// Not part of a DSN:
 
@@ -92,7 +98,7 @@ const (
 )
 
 var dsnOptions = []string{"token", "keyspace", "environment", "timeout", "retries", "embedding_api_key",
-	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent"}
+	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent", "safe_updates"}
 
 // DSNError reports a DSN that cannot be used. It never contains the token.
 type DSNError struct {
@@ -111,7 +117,8 @@ func dsnErr(format string, args ...any) error { return &DSNError{Msg: fmt.Sprint
 // Options: token (percent-encoded), keyspace, environment, timeout (a Go
 // duration; 0 for none), retries (0 for none), embedding_api_key, insecure,
 // insert_concurrency, insert_chunk_size, write_concurrency,
-// plan_cache_size (0 for none), user_agent. Unknown options are errors.
+// plan_cache_size (0 for none), user_agent, safe_updates. Unknown options
+// are errors.
 func ParseDSN(dsn string) (Config, error) {
 	c, err := parseDSN(dsn)
 	if err != nil {
@@ -179,6 +186,12 @@ func parseDSN(dsn string) (Config, error) {
 				return c, dsnErr("insecure=%q: want true or false", v)
 			}
 			c.Insecure = b
+		case "safe_updates":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return c, dsnErr("safe_updates=%q: want true or false", v)
+			}
+			c.SafeUpdates = b
 		case "retries", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
@@ -324,6 +337,9 @@ func (c Config) format(secrets bool) string {
 	setCount("plan_cache_size", c.PlanCacheSize)
 	if c.UserAgent != "" {
 		q.Set("user_agent", c.UserAgent)
+	}
+	if c.SafeUpdates {
+		q.Set("safe_updates", "true")
 	}
 	endpoint := redactURL(c.Endpoint) // never user info or a query of its own
 	if len(q) == 0 {

@@ -137,8 +137,21 @@ func (k *core) statement(sql string) (*planner.Statement, error) {
 }
 
 // plan returns the plan of st for the current schema, from the cache when
-// the schema has not changed since it was made.
+// the schema has not changed since it was made. With safe_updates, an
+// UPDATE or DELETE not restricted to full primary keys is refused here,
+// before anything is sent (EXPLAIN still shows its plan).
 func (k *core) plan(ctx context.Context, st *planner.Statement) (*planner.Plan, error) {
+	p, err := k.planOnly(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	if why := p.UnkeyedWrite(); why != "" && k.cfg.SafeUpdates && !st.Explain {
+		return nil, &SafeUpdatesError{Kind: st.Kind, Table: p.Table, Reason: why}
+	}
+	return p, nil
+}
+
+func (k *core) planOnly(ctx context.Context, st *planner.Statement) (*planner.Plan, error) {
 	v := k.schema.version()
 	if e := k.plans.get(st.SQL); e != nil && e.st == st && e.plan != nil && e.version == v {
 		return e.plan, nil

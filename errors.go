@@ -38,6 +38,22 @@ type (
 	PartialWriteError = planner.PartialWriteError
 )
 
+// SafeUpdatesError is an UPDATE or DELETE refused by the safe_updates
+// option (Config.SafeUpdates) before anything was sent.
+type SafeUpdatesError struct {
+	// Kind is UPDATE or DELETE; Table the table it writes.
+	Kind, Table string
+	// Reason says what the WHERE lacks.
+	Reason string
+}
+
+func (e *SafeUpdatesError) Error() string {
+	return fmt.Sprintf("astrasql: safe_updates refuses this %s of %s: %s; "+
+		"give every primary key column in WHERE (by = or IN), or turn safe_updates off "+
+		"(safe_updates=false in the DSN, Config.SafeUpdates = false) to run it",
+		e.Kind, e.Table, e.Reason)
+}
+
 // ErrRowsAffectedUnknown is returned by Result.RowsAffected for statements
 // after which the server does not say how many rows changed: DELETE of a
 // whole partition, a clustering range or the whole table, and TRUNCATE.

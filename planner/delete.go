@@ -25,12 +25,20 @@ func planDelete(st *Statement, del *sqlparser.Delete, schema Schema) (*Plan, err
 		return nil, err
 	}
 	ti := fp.ti
-	p := &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name}
-	if del.Where == nil {
-		p.Steps = []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name}}
-		return p, nil
+	s, err := deleteStep(st, fp, del.Where)
+	if err != nil {
+		return nil, err
 	}
-	pushed, residual, err := fp.split(del.Where.Expr)
+	return &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name, Steps: []Step{s}, unkeyed: unkeyedReason(ti, s)}, nil
+}
+
+// deleteStep picks how DELETE ... WHERE where runs (nil: no WHERE).
+func deleteStep(st *Statement, fp *filterPlanner, where *sqlparser.Where) (Step, error) {
+	ti := fp.ti
+	if where == nil {
+		return &deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name}, nil
+	}
+	pushed, residual, err := fp.split(where.Expr)
 	if err != nil {
 		return nil, err
 	}
@@ -42,24 +50,16 @@ func planDelete(st *Statement, del *sqlparser.Delete, schema Schema) (*Plan, err
 		sp.fetch(c)
 		probe := &findStep{cmd: Command{Name: "findOne", Keyspace: ti.keyspace, Table: ti.def.Name}, filter: pushed}
 		sp.setProjection(probe, nil)
-		p.Steps = []Step{&writeOneStep{name: "deleteOne", keyspace: ti.keyspace, table: ti.def.Name, filter: pushed, probe: probe}}
-		return p, nil
+		return &writeOneStep{name: "deleteOne", keyspace: ti.keyspace, table: ti.def.Name, filter: pushed, probe: probe}, nil
 	}
 	if residual == nil && isPartitionRange(ti, pushed) {
-		p.Steps = []Step{&deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name, filter: pushed}}
-		return p, nil
+		return &deleteManyStep{keyspace: ti.keyspace, table: ti.def.Name, filter: pushed}, nil
 	}
 	if residual == nil && isPartitionIn(ti, pushed) {
-		p.Steps = []Step{&deleteInStep{keyspace: ti.keyspace, table: ti.def.Name, in: pushed,
-			count: len(ti.def.PartitionSort) == 0}}
-		return p, nil
+		return &deleteInStep{keyspace: ti.keyspace, table: ti.def.Name, in: pushed,
+			count: len(ti.def.PartitionSort) == 0}, nil
 	}
-	s, err := perRow(st, fp, pushed, residual, "deleteOne")
-	if err != nil {
-		return nil, err
-	}
-	p.Steps = []Step{s}
-	return p, nil
+	return perRow(st, fp, pushed, residual, "deleteOne")
 }
 
 func planTruncate(st *Statement, schema Schema) (*Plan, error) {

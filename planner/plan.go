@@ -208,6 +208,8 @@ type Plan struct {
 	Steps []Step
 	// SchemaChange is set for DDL: the driver refreshes its schema after.
 	SchemaChange bool
+	// unkeyed is UnkeyedWrite's answer (safe.go).
+	unkeyed string
 }
 
 // NumInput is the number of arguments the plan takes.

@@ -71,6 +71,7 @@ func planUpdate(st *Statement, upd *sqlparser.Update, schema Schema) (*Plan, err
 	}
 	s.ops = ops
 	p.Steps = []Step{s}
+	p.unkeyed = unkeyedReason(ti, s)
 	return p, nil
 }
 

@@ -58,8 +58,9 @@ type Config struct {
 	// Insecure allows plain http:// to hosts other than loopback.
 	Insecure bool
 	// InsertConcurrency bounds the insertMany requests in flight for one
-	// INSERT (default 8). InsertChunkSize is rows per request (default and
-	// maximum 100).
+	// INSERT. Zero (the default) adapts it to the round trip and to the
+	// server's 429/503 answers, from 8 up to 64 (dataapi's limit.go).
+	// InsertChunkSize is rows per request (default and maximum 100).
 	InsertConcurrency int
 	InsertChunkSize   int
 	// WriteConcurrency bounds the updateOne/deleteOne requests in flight

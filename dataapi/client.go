@@ -78,7 +78,8 @@ type Options struct {
 	// InsertChunkSize is the rows per insertMany request (default and maximum 100).
 	InsertChunkSize int
 	// InsertConcurrency bounds the insertMany requests in flight for one
-	// InsertMany call (default 8).
+	// InsertMany call. Zero (the default) adapts it to the latency and to
+	// the server's 429/503 answers, starting at 8 (limit.go).
 	InsertConcurrency int
 	// MaxResponseBytes bounds a response body (default 64 MiB).
 	MaxResponseBytes int64
@@ -161,6 +162,9 @@ type Client struct {
 	// projCache: keyspace/table/projection -> *schemaCache (immutable once stored), so
 	// findOne and new cursors skip decoding a projectionSchema seen before.
 	projCache sync.Map
+	// insertLimits is what unordered InsertMany calls learned about how many
+	// requests to keep in flight (concurrency 0 only).
+	insertLimits insertLimits
 }
 
 // New validates the options and returns a Client.
@@ -247,9 +251,6 @@ func New(o Options) (*Client, error) {
 	}
 	if c.chunkSize <= 0 || c.chunkSize > DefaultInsertChunkSize {
 		c.chunkSize = DefaultInsertChunkSize
-	}
-	if c.concurrency <= 0 {
-		c.concurrency = DefaultInsertConcurrency
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxResponseBytes

@@ -254,6 +254,9 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 	env = &envelope{httpStatus: resp.StatusCode, schemas: cl.schemas}
 	br := &bodyReader{r: resp.Body, limit: c.maxBody}
 	if resp.StatusCode != http.StatusOK {
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			c.insertLimits.overloaded.Add(1) // InsertMany's limiter backs off
+		}
 		return env, cl.repeatable && retryableStatus(resp.StatusCode),
 			parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), c.httpFailure(ctx, actx, cl, resp, br, env)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/astrasql/astrasql/typesmap"
 )
@@ -157,7 +158,7 @@ func (c *Client) InsertMany(ctx context.Context, r InsertManyRequest) (*InsertMa
 	}
 	conc := r.Concurrency
 	if conc <= 0 {
-		conc = c.concurrency
+		conc = c.concurrency // 0: adaptive (limit.go)
 	}
 	res := &InsertManyResult{Rows: make([]RowResult, len(r.Rows))}
 	var mu sync.Mutex // guards res fields other than Rows (chunks own disjoint Rows)
@@ -175,22 +176,23 @@ func (c *Client) InsertMany(ctx context.Context, r InsertManyRequest) (*InsertMa
 			}
 		}
 	} else {
-		sem := make(chan struct{}, conc)
+		lim := c.newInsertLimiter(conc)
 		var wg sync.WaitGroup
-	loop:
-		for start := 0; start < len(r.Rows) && ctx.Err() == nil; start += size {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				break loop
+		for start := 0; start < len(r.Rows); start += size {
+			overloads, ok := lim.acquire(ctx)
+			if !ok {
+				break // the remaining rows stay RowNotAttempted
 			}
 			wg.Add(1)
 			go func() {
-				defer func() { <-sem; wg.Done() }()
-				run(start)
+				defer wg.Done()
+				t := time.Now()
+				ok := run(start)
+				lim.release(time.Since(t), overloads, ok)
 			}()
 		}
 		wg.Wait()
+		lim.done()
 	}
 	for i := range res.Rows {
 		switch res.Rows[i].Status {

@@ -115,3 +115,37 @@ func TestSafeUpdates(t *testing.T) {
 		t.Errorf("su after DELETE without safe_updates: %v", got)
 	}
 }
+
+// TestInsertNeedsColumnList: INSERT without a column list is refused, with
+// an error that says to name the columns, and nothing is written: the Data
+// API lists columns key first then alphabetically, not in CREATE order, so
+// `VALUES (1, 'Smith', 'John')` would store surname = 'John'.
+func TestInsertNeedsColumnList(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE person (id int PRIMARY KEY, surname text, given text)`)
+	for _, q := range []string{
+		`INSERT INTO person VALUES (1, 'Smith', 'John')`,
+		`INSERT INTO person VALUES (?, ?, ?)`,
+	} {
+		var args []any
+		if strings.Contains(q, "?") {
+			args = []any{1, "Smith", "John"}
+		}
+		_, err := db.Exec(q, args...)
+		if err == nil || !strings.Contains(err.Error(), "name the columns") || !strings.Contains(err.Error(), "INSERT INTO person (") {
+			t.Errorf("%s: error %v, want one saying to name the columns", q, err)
+		}
+		tx, _ := db.Begin()
+		if _, err := tx.Exec(q, args...); err == nil || !strings.Contains(err.Error(), "name the columns") {
+			t.Errorf("%s in a transaction: error %v at Exec", q, err)
+		}
+		tx.Rollback()
+	}
+	if got := e2eQuery(t, db, `SELECT id FROM person`); len(got) != 0 {
+		t.Fatalf("rows written: %v", got)
+	}
+	e2eExec(t, db, `INSERT INTO person (id, surname, given) VALUES (1, 'Smith', 'John')`)
+	if got := e2eQuery(t, db, `SELECT surname, given FROM person WHERE id = 1`); len(got) != 1 || got[0] != "Smith|John" {
+		t.Errorf("with a column list: %v", got)
+	}
+}

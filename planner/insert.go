@@ -43,35 +43,8 @@ func planInsert(st *Statement, ins *sqlparser.Insert, schema Schema) (*Plan, err
 	for _, k := range ti.def.PrimaryKey() {
 		s.keys[k] = true
 	}
-	if len(ins.Columns) == 0 {
-		for _, c := range ti.def.Columns {
-			if c.Type.Kind == typesmap.Unsupported || c.Type.Kind == typesmap.Counter {
-				return nil, fmt.Errorf("astrasql: table %s has a column %q of type %s that INSERT cannot write: name the columns", ti.def.Name, c.Name, c.Type)
-			}
-			s.cols = append(s.cols, c)
-		}
-	} else {
-		seen := map[string]bool{}
-		for _, ci := range ins.Columns {
-			c, err := ti.mustColumn(ci.String())
-			if err != nil {
-				return nil, err
-			}
-			if seen[c.Name] {
-				return nil, fmt.Errorf("astrasql: column %q named twice in INSERT", c.Name)
-			}
-			seen[c.Name] = true
-			s.cols = append(s.cols, c)
-		}
-		var missing []string
-		for _, k := range ti.def.PrimaryKey() {
-			if !seen[k] {
-				missing = append(missing, k)
-			}
-		}
-		if len(missing) > 0 {
-			return nil, fmt.Errorf("astrasql: INSERT must give every primary key column; missing %s", strings.Join(missing, ", "))
-		}
+	if s.cols, err = insertColumns(ti, ins.Columns); err != nil {
+		return nil, err
 	}
 	for i, row := range values {
 		if len(row) != len(s.cols) {
@@ -96,6 +69,51 @@ func planInsert(st *Statement, ins *sqlparser.Insert, schema Schema) (*Plan, err
 		s.rows = append(s.rows, lits)
 	}
 	return &Plan{Statement: st, Keyspace: ti.keyspace, Table: ti.def.Name, Steps: []Step{s}}, nil
+}
+
+// insertColumns resolves INSERT's column list, which must name every
+// primary key column.
+func insertColumns(ti *tableInfo, names sqlparser.Columns) ([]typesmap.Column, error) {
+	if len(names) == 0 {
+		return nil, noColumnList(ti)
+	}
+	var cols []typesmap.Column
+	seen := map[string]bool{}
+	for _, ci := range names {
+		c, err := ti.mustColumn(ci.String())
+		if err != nil {
+			return nil, err
+		}
+		if seen[c.Name] {
+			return nil, fmt.Errorf("astrasql: column %q named twice in INSERT", c.Name)
+		}
+		seen[c.Name] = true
+		cols = append(cols, c)
+	}
+	var missing []string
+	for _, k := range ti.def.PrimaryKey() {
+		if !seen[k] {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("astrasql: INSERT must give every primary key column; missing %s", strings.Join(missing, ", "))
+	}
+	return cols, nil
+}
+
+// noColumnList refuses INSERT INTO t VALUES (...): the Data API lists a
+// table's columns partition key first, then clustering columns, then the
+// rest alphabetically, not in CREATE TABLE order, so binding values by
+// position would put them in the wrong columns (CQL requires the list too).
+func noColumnList(ti *tableInfo) error {
+	names := make([]string, len(ti.def.Columns))
+	for i, c := range ti.def.Columns {
+		names[i] = c.Name
+	}
+	return fmt.Errorf("astrasql: INSERT INTO %s without a column list: name the columns, as in INSERT INTO %s (%s) VALUES (...); "+
+		"the Data API does not report the order the table's columns were created in, so values cannot be matched to columns by position",
+		ti.def.Name, ti.def.Name, strings.Join(names, ", "))
 }
 
 func (s *insertStep) command(b *Binding) (*Command, error) {

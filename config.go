@@ -77,6 +77,11 @@ type Config struct {
 	// matching rows and then write each row unconditionally, which races
 	// with other writers. TRUNCATE is not refused. See SafeUpdatesError.
 	SafeUpdates bool
+	// SkipDeleteRead: a DELETE by full primary key sends deleteOne alone
+	// instead of reading the row first (one round trip instead of two), and
+	// its RowsAffected is unknown (ErrRowsAffectedUnknown) rather than 0 or 1.
+	// For programs that do not look at RowsAffected, on a slow network.
+	SkipDeleteRead bool
 
 	// Not part of a DSN:
 
@@ -99,7 +104,7 @@ const (
 )
 
 var dsnOptions = []string{"token", "keyspace", "environment", "timeout", "retries", "embedding_api_key",
-	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent", "safe_updates"}
+	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent", "safe_updates", "skip_delete_read"}
 
 // DSNError reports a DSN that cannot be used. It never contains the token.
 type DSNError struct {
@@ -118,7 +123,7 @@ func dsnErr(format string, args ...any) error { return &DSNError{Msg: fmt.Sprint
 // Options: token (percent-encoded), keyspace, environment, timeout (a Go
 // duration; 0 for none), retries (0 for none), embedding_api_key, insecure,
 // insert_concurrency, insert_chunk_size, write_concurrency,
-// plan_cache_size (0 for none), user_agent, safe_updates. Unknown options
+// plan_cache_size (0 for none), user_agent, safe_updates, skip_delete_read. Unknown options
 // are errors.
 func ParseDSN(dsn string) (Config, error) {
 	c, err := parseDSN(dsn)
@@ -193,6 +198,12 @@ func parseDSN(dsn string) (Config, error) {
 				return c, dsnErr("safe_updates=%q: want true or false", v)
 			}
 			c.SafeUpdates = b
+		case "skip_delete_read":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return c, dsnErr("skip_delete_read=%q: want true or false", v)
+			}
+			c.SkipDeleteRead = b
 		case "retries", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
@@ -341,6 +352,9 @@ func (c Config) format(secrets bool) string {
 	}
 	if c.SafeUpdates {
 		q.Set("safe_updates", "true")
+	}
+	if c.SkipDeleteRead {
+		q.Set("skip_delete_read", "true")
 	}
 	endpoint := redactURL(c.Endpoint) // never user info or a query of its own
 	if len(q) == 0 {

@@ -98,5 +98,9 @@ func (e *executor) Do(ctx context.Context, c *planner.Command) (json.RawMessage,
 	return resp.Status, nil
 }
 
+// SkipDeleteRead says whether a DELETE by full key may skip reading the
+// row first (RowsAffected unknown).
+func (e *executor) SkipDeleteRead() bool { return e.cfg.SkipDeleteRead }
+
 // WriteConcurrency bounds per-row UPDATE/DELETE commands in flight.
 func (e *executor) WriteConcurrency() int { return e.writeConcurrency }

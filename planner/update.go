@@ -319,7 +319,11 @@ func (s *writeOneStep) Run(ctx context.Context, ex Executor, b *Binding) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	if s.probe != nil {
+	skipRead := false
+	if sk, ok := ex.(interface{ SkipDeleteRead() bool }); ok {
+		skipRead = sk.SkipDeleteRead()
+	}
+	if s.probe != nil && !skipRead {
 		pc, err := s.probe.command(b)
 		if err != nil {
 			return nil, err
@@ -340,6 +344,9 @@ func (s *writeOneStep) Run(ctx context.Context, ex Executor, b *Binding) (*Resul
 	if _, err := ex.Do(ctx, c); err != nil {
 		return nil, err
 	}
+	if s.probe != nil && skipRead {
+		return &Result{Unknown: true}, nil // deleteOne does not say whether the row was there
+	}
 	return &Result{RowsAffected: 1}, nil
 }
 
@@ -353,7 +360,7 @@ func (s *writeOneStep) explainSteps(b *Binding) [][2]string {
 	var rows [][2]string
 	if s.probe != nil {
 		k, d := s.probe.explainBound(b)
-		rows = append(rows, [2]string{k, d + " (does the row exist? RowsAffected is 0 or 1)"})
+		rows = append(rows, [2]string{k, d + " (does the row exist? RowsAffected is 0 or 1; skip_delete_read=true skips it)"})
 	}
 	c, err := s.command(b)
 	if err != nil {

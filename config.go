@@ -31,8 +31,10 @@ const TokenEnv = "ASTRA_DB_APPLICATION_TOKEN"
 // Config is everything a connector needs; ParseDSN and FormatDSN convert
 // it from and to a DSN. The zero value of each option means its default.
 //
-// Config never prints its secrets: String, GoString, every fmt verb and
-// slog show the token and the embedding key as REDACTED.
+// Config never prints its secrets: the token and the embedding key are
+// Secrets, which every fmt verb, encoding/json and slog show as REDACTED,
+// also when a Config sits in an unexported field of another struct (where
+// fmt prints fields by reflection, calling no String method).
 type Config struct {
 	// Endpoint is the Data API endpoint: scheme://host[:port], optionally
 	// followed by /api/json/v1 or /v1.
@@ -40,8 +42,8 @@ type Config struct {
 	// Token is the application token (AstraCS:... or Cassandra:b64:b64).
 	// Empty: the ASTRA_DB_APPLICATION_TOKEN environment variable, read when
 	// the connector is made; when that is empty too and the endpoint is a
-	// loopback host, LocalDefaultToken.
-	Token string
+	// loopback host, LocalDefaultToken. Set it with NewSecret(token).
+	Token Secret
 	// Keyspace of unqualified table names (default "default_keyspace").
 	Keyspace string
 	// Environment is "astra" (API under /api/json/v1) or dse, hcd,
@@ -54,7 +56,7 @@ type Config struct {
 	// negative: none).
 	Retries int
 	// EmbeddingAPIKey is sent as x-embedding-api-key for vectorize columns.
-	EmbeddingAPIKey string
+	EmbeddingAPIKey Secret
 	// Insecure allows plain http:// to hosts other than loopback.
 	Insecure bool
 	// InsertConcurrency bounds the insertMany requests in flight for one
@@ -86,14 +88,14 @@ type Config struct {
 	// Not part of a DSN:
 
 	// HTTPClient, if set, sends the requests.
-	HTTPClient *http.Client
+	HTTPClient *http.Client `json:"-"`
 	// Logger, if set, receives one record per Data API request (Debug on
 	// success, Warn on warnings and retries, Error on failure). The driver
 	// writes nowhere else.
-	Logger *slog.Logger
+	Logger *slog.Logger `json:"-"`
 	// Hook, if set, observes every request (metrics, tracing). With Logger
 	// too, both see every request.
-	Hook dataapi.Hook
+	Hook dataapi.Hook `json:"-"`
 }
 
 // Defaults.
@@ -168,13 +170,13 @@ func parseDSN(dsn string) (Config, error) {
 		v := vals[0]
 		switch key {
 		case "token":
-			c.Token = v
+			c.Token = NewSecret(v)
 		case "keyspace":
 			c.Keyspace = v
 		case "environment":
 			c.Environment = v
 		case "embedding_api_key":
-			c.EmbeddingAPIKey = v
+			c.EmbeddingAPIKey = NewSecret(v)
 		case "user_agent":
 			c.UserAgent = v
 		case "timeout":
@@ -312,11 +314,11 @@ func (c Config) FormatDSNWithToken() string { return c.format(true) }
 
 func (c Config) format(secrets bool) string {
 	q := url.Values{}
-	if secrets && c.Token != "" {
-		q.Set("token", c.Token)
+	if secrets && !c.Token.IsZero() {
+		q.Set("token", c.Token.Reveal())
 	}
-	if secrets && c.EmbeddingAPIKey != "" {
-		q.Set("embedding_api_key", c.EmbeddingAPIKey)
+	if secrets && !c.EmbeddingAPIKey.IsZero() {
+		q.Set("embedding_api_key", c.EmbeddingAPIKey.Reveal())
 	}
 	if c.Keyspace != "" {
 		q.Set("keyspace", c.Keyspace)
@@ -385,15 +387,22 @@ func (c Config) format(secrets bool) string {
 	return b.String()
 }
 
-// String renders the DSN with token=REDACTED when a token is set.
+// String renders the DSN with token=REDACTED (and
+// embedding_api_key=REDACTED) when one is set.
 func (c Config) String() string {
 	s := c.FormatDSN()
-	if c.Token != "" {
+	for _, sec := range []struct {
+		name string
+		v    Secret
+	}{{"token", c.Token}, {"embedding_api_key", c.EmbeddingAPIKey}} {
+		if sec.v.IsZero() {
+			continue
+		}
 		sep := "?"
 		if strings.Contains(s, "?") {
 			sep = "&"
 		}
-		s += sep + "token=REDACTED"
+		s += sep + sec.name + "=" + redactedText
 	}
 	return s
 }
@@ -419,7 +428,7 @@ func (c Config) options() (dataapi.Options, error) {
 	if err := c.validate(); err != nil {
 		return dataapi.Options{}, err
 	}
-	tok := c.Token
+	tok := c.Token.Reveal()
 	if tok == "" {
 		tok = os.Getenv(TokenEnv)
 	}
@@ -434,7 +443,7 @@ func (c Config) options() (dataapi.Options, error) {
 	}
 	o := dataapi.Options{
 		Endpoint: c.Endpoint, Token: tok, Keyspace: c.keyspace(), Environment: strings.ToLower(c.Environment),
-		HTTPClient: c.HTTPClient, Timeout: c.Timeout, Retries: c.Retries, EmbeddingAPIKey: c.EmbeddingAPIKey,
+		HTTPClient: c.HTTPClient, Timeout: c.Timeout, Retries: c.Retries, EmbeddingAPIKey: c.EmbeddingAPIKey.Reveal(),
 		UserAgent: c.UserAgent, InsertChunkSize: c.InsertChunkSize, InsertConcurrency: c.InsertConcurrency,
 	}
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/astrasql/astrasql/dataapi"
@@ -29,8 +30,13 @@ func NewConnector(cfg Config) (driver.Connector, error) {
 type connector struct {
 	core *core
 	drv  *Driver // set when cached by DSN
-	dsn  string
+	key  dsnKey  // the cache key: a digest, never the DSN (it may hold the token)
 	once sync.Once
+}
+
+// Format prints the connector's configuration without secrets, for every verb.
+func (c *connector) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "astrasql.connector(%s)", c.core.cfg.String())
 }
 
 func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -55,7 +61,7 @@ func (c *connector) Close() error {
 	var err error
 	c.once.Do(func() {
 		if c.drv != nil {
-			err = c.drv.release(c.dsn, c.core)
+			err = c.drv.release(c.key, c.core)
 			return
 		}
 		err = c.core.close()

@@ -21,10 +21,10 @@ var dsnCases = []struct {
 	{dsn: "https://db-region.apps.astra.datastax.com?keyspace=ks",
 		want: Config{Endpoint: "https://db-region.apps.astra.datastax.com", Keyspace: "ks"}},
 	{dsn: "http://127.0.0.1:8181?keyspace=default_keyspace&token=Cassandra:Y2Fzc2FuZHJh:Y2Fzc2FuZHJh",
-		want: Config{Endpoint: "http://127.0.0.1:8181", Keyspace: "default_keyspace", Token: "Cassandra:Y2Fzc2FuZHJh:Y2Fzc2FuZHJh"}},
+		want: Config{Endpoint: "http://127.0.0.1:8181", Keyspace: "default_keyspace", Token: NewSecret("Cassandra:Y2Fzc2FuZHJh:Y2Fzc2FuZHJh")}},
 	{dsn: "https://h.example.com/api/json/v1?token=" + "AstraCS%3As3cr3t%2B%2F%3D%26%3Ftoken" + "&environment=astra&timeout=5s&retries=0&embedding_api_key=k&insert_concurrency=4&insert_chunk_size=50&write_concurrency=2&plan_cache_size=0&user_agent=app%2F1&safe_updates=true&skip_delete_read=true",
-		want: Config{Endpoint: "https://h.example.com/api/json/v1", Token: secret, Environment: "astra", Timeout: 5 * time.Second,
-			Retries: -1, EmbeddingAPIKey: "k", InsertConcurrency: 4, InsertChunkSize: 50, WriteConcurrency: 2, PlanCacheSize: -1, UserAgent: "app/1", SafeUpdates: true, SkipDeleteRead: true}},
+		want: Config{Endpoint: "https://h.example.com/api/json/v1", Token: NewSecret(secret), Environment: "astra", Timeout: 5 * time.Second,
+			Retries: -1, EmbeddingAPIKey: NewSecret("k"), InsertConcurrency: 4, InsertChunkSize: 50, WriteConcurrency: 2, PlanCacheSize: -1, UserAgent: "app/1", SafeUpdates: true, SkipDeleteRead: true}},
 	{dsn: "http://localhost:8181/v1?timeout=0&retries=5", want: Config{Endpoint: "http://localhost:8181/v1", Timeout: -1, Retries: 5}},
 	{dsn: "http://[::1]:8181", want: Config{Endpoint: "http://[::1]:8181"}},
 	{dsn: "http://[::1]:8181?safe_updates=true", want: Config{Endpoint: "http://[::1]:8181", SafeUpdates: true}},
@@ -78,7 +78,7 @@ func TestParseDSN(t *testing.T) {
 			t.Errorf("%s: round trip via %q gave %v, %v", c.dsn, got.FormatDSNWithToken(), back.FormatDSNWithToken(), err)
 		}
 		noSecrets := got
-		noSecrets.Token, noSecrets.EmbeddingAPIKey = "", ""
+		noSecrets.Token, noSecrets.EmbeddingAPIKey = Secret{}, Secret{}
 		if back, err := ParseDSN(got.FormatDSN()); err != nil || back != noSecrets {
 			t.Errorf("%s: FormatDSN round trip gave %v, %v", c.dsn, back, err)
 		}
@@ -86,7 +86,7 @@ func TestParseDSN(t *testing.T) {
 }
 
 func TestConfigNeverPrintsSecrets(t *testing.T) {
-	c := Config{Endpoint: "https://h", Token: secret, EmbeddingAPIKey: "emb-s3cr3t"}
+	c := Config{Endpoint: "https://h", Token: NewSecret(secret), EmbeddingAPIKey: NewSecret("emb-s3cr3t")}
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("cfg", "config", c)
 	outputs := []string{c.String(), c.FormatDSN(), c.GoString(), fmt.Sprintf("%v %+v %#v %s %q", c, c, c, c, c), buf.String(),

@@ -47,7 +47,7 @@ func ExampleNewConnector() {
 	srv := dataapitest.NewServer()
 	defer srv.Close()
 
-	c, err := astrasql.NewConnector(astrasql.Config{Endpoint: srv.URL, Token: "t", Keyspace: "default_keyspace"})
+	c, err := astrasql.NewConnector(astrasql.Config{Endpoint: srv.URL, Token: astrasql.NewSecret("t"), Keyspace: "default_keyspace"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -99,7 +99,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Token != relToken || cfg.EmbeddingAPIKey != relEmbedKey {
+	if cfg.Token.Reveal() != relToken || cfg.EmbeddingAPIKey.Reveal() != relEmbedKey {
 		t.Fatalf("ParseDSN lost the secrets")
 	}
 	cfg.Logger, cfg.Hook = logger, sink
@@ -179,7 +179,7 @@ func TestSecretsNeverShown(t *testing.T) {
 
 	// A wrong token: 401.
 	wrongCfg := cfg
-	wrongCfg.Token = relWrongToken
+	wrongCfg.Token = astrasql.NewSecret(relWrongToken)
 	if wc, err := astrasql.NewConnector(wrongCfg); err != nil {
 		t.Fatal(err)
 	} else {
@@ -220,8 +220,8 @@ func TestSecretsNeverShown(t *testing.T) {
 		}
 	}
 	for _, c := range []astrasql.Config{
-		{Endpoint: "http://db.example.invalid", Token: relToken},
-		{Endpoint: "http://127.0.0.1:1?token=" + relToken, Token: relToken, Environment: "mars"},
+		{Endpoint: "http://db.example.invalid", Token: astrasql.NewSecret(relToken)},
+		{Endpoint: "http://127.0.0.1:1?token=" + relToken, Token: astrasql.NewSecret(relToken), Environment: "mars"},
 	} {
 		if _, err := astrasql.NewConnector(c); err == nil {
 			t.Errorf("NewConnector accepted %v", c)
@@ -229,7 +229,7 @@ func TestSecretsNeverShown(t *testing.T) {
 			sink.add("NewConnector", err)
 		}
 	}
-	if _, err := astrasql.NewConnector(astrasql.Config{Endpoint: "https://token:" + url.PathEscape(relToken) + "@db.example.invalid", Token: relToken}); err != nil {
+	if _, err := astrasql.NewConnector(astrasql.Config{Endpoint: "https://token:" + url.PathEscape(relToken) + "@db.example.invalid", Token: astrasql.NewSecret(relToken)}); err != nil {
 		sink.add("NewConnector userinfo", err)
 	}
 	if _, err := dataapi.New(dataapi.Options{Endpoint: "http://x\n" + relToken, Token: relToken}); err != nil {
@@ -298,7 +298,7 @@ func TestInsecureHTTPRefused(t *testing.T) {
 			dsn += "&insecure=true"
 		}
 		_, perr := astrasql.ParseDSN(dsn)
-		cn, cerr := astrasql.NewConnector(astrasql.Config{Endpoint: tc.endpoint, Token: relToken, Insecure: tc.insecure, HTTPClient: hc})
+		cn, cerr := astrasql.NewConnector(astrasql.Config{Endpoint: tc.endpoint, Token: astrasql.NewSecret(relToken), Insecure: tc.insecure, HTTPClient: hc})
 		db, oerr := sql.Open("astra", dsn)
 		if db != nil {
 			db.Close()
@@ -343,7 +343,7 @@ func TestSecretInEndpointUserinfo(t *testing.T) {
 		"https://db.example.invalid#" + sec,
 		"%zz://" + sec + "@x",
 	} {
-		_, err := astrasql.NewConnector(astrasql.Config{Endpoint: ep, Token: relToken})
+		_, err := astrasql.NewConnector(astrasql.Config{Endpoint: ep, Token: astrasql.NewSecret(relToken)})
 		if err == nil {
 			t.Errorf("%d: no error", len(ep))
 			continue

@@ -333,7 +333,32 @@ func (c *Client) failure(ctx, actx context.Context, cl *call, err error, offset 
 			err = br.err // a reset or similar inside the body
 		}
 	}
-	return &TransportError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Attempts: 1, Err: err}
+	return &TransportError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table, Attempts: 1, Err: c.scrubError(err)}
+}
+
+// scrubError hides the client's secrets in the text of err: a supplied
+// http.Client's transport (a proxy, a tracing wrapper) may echo the request
+// headers in its errors. The scrubbed error does not unwrap to the original
+// (whose text holds them); errors.Is and net.Error's Timeout still see it.
+func (c *Client) scrubError(err error) error {
+	msg := err.Error()
+	if s := c.scrub(msg); s != msg {
+		return &scrubbedError{msg: s, err: err}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string              { return e.msg }
+func (e *scrubbedError) Is(target error) bool       { return errors.Is(e.err, target) }
+func (e *scrubbedError) Format(f fmt.State, _ rune) { fmt.Fprint(f, e.msg) }
+func (e *scrubbedError) Timeout() bool {
+	var ne net.Error
+	return errors.As(e.err, &ne) && ne.Timeout()
 }
 
 // httpFailure builds the error of a non-200 response. Bodies of 401 and 415

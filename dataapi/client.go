@@ -258,7 +258,16 @@ func New(o Options) (*Client, error) {
 	if c.http == nil {
 		c.http = &http.Client{Transport: newTransport()}
 		c.ownsHTTP = true
+	} else {
+		// A copy, so that refusing redirects leaves the caller's client as it was.
+		hc := *c.http
+		c.http = &hc
 	}
+	// The Data API never redirects; following one would send the Token and
+	// X-Embedding-Api-Key headers to wherever it points (net/http strips
+	// only Authorization and Cookie across hosts), even over plain http.
+	// The 3xx is returned as it is and becomes a *RedirectError.
+	c.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return c, nil
 }
 

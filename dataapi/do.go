@@ -252,6 +252,10 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 		resp.Body.Close()
 	}()
 	env = &envelope{httpStatus: resp.StatusCode, schemas: cl.schemas}
+	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return env, false, 0, &RedirectError{Command: cl.Command, Keyspace: cl.Keyspace, Table: cl.Table,
+			StatusCode: resp.StatusCode, Location: redactLocation(loc)}
+	}
 	br := &bodyReader{r: resp.Body, limit: c.maxBody}
 	if resp.StatusCode != http.StatusOK {
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {

@@ -267,6 +267,44 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// RedirectError is a 3xx answer. The Data API does not redirect, so the
+// client never follows one: the request is not sent again, and the Token
+// and X-Embedding-Api-Key headers go nowhere else. An endpoint that
+// redirects is usually a wrong endpoint (a console or proxy address).
+type RedirectError struct {
+	Command    string
+	Keyspace   string
+	Table      string
+	StatusCode int
+	// Location is where the server pointed, without user info, query or fragment.
+	Location string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("dataapi: %s: the endpoint answered HTTP %d, a redirect to %s: not followed, "+
+		"the Data API does not redirect and the token is sent only to the endpoint configured (check the endpoint)",
+		target{e.Command, e.Keyspace, e.Table}, e.StatusCode, e.Location)
+}
+
+// redactLocation keeps the scheme, host and path of a Location header: user
+// info, query and fragment could hold anything.
+func redactLocation(loc string) string {
+	if i := strings.IndexAny(loc, "?#"); i >= 0 {
+		loc = loc[:i]
+	}
+	if i := strings.Index(loc, "://"); i >= 0 {
+		rest := loc[i+3:]
+		end := strings.IndexByte(rest, '/')
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+			loc = loc[:i+3] + rest[at+1:]
+		}
+	}
+	return oneLine(loc, 200)
+}
+
 // BadResponseError is a response body that is not a valid Data API envelope:
 // malformed JSON, a body cut short (errors.Is(err, io.ErrUnexpectedEOF)), a
 // body over the size limit (errors.Is(err, ErrResponseTooLarge)), or a value

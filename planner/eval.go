@@ -357,19 +357,10 @@ func (c *exprCompiler) literal(v *sqlparser.SQLVal) (Expr, error) {
 		}
 		return &constExpr{v: b, k: kVarint}, nil
 	case sqlparser.ValArg:
-		// Bind variables (:_p1 arguments, :_l1 pre-lexed literals) are
-		// extra input columns named by their text (see Statement.ExtraColumns).
-		name := string(v.Val)
-		for i, cn := range c.names {
-			if cn == name {
-				k := kAny
-				if i < len(c.kinds) {
-					k = c.kinds[i]
-				}
-				return &colExpr{idx: i, name: name, k: k}, nil
-			}
-		}
-		return &paramExpr{name: name}, nil
+		// Bind variables (:_p1 arguments, :_l1 pre-lexed literals) are bind
+		// nodes, never row columns: bindBinding replaces them at Open, so a
+		// row's layout cannot shift what they read.
+		return &paramExpr{name: string(v.Val)}, nil
 	}
 	return nil, exprErrorf("unsupported literal %s", sqlparser.String(v))
 }

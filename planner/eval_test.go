@@ -124,6 +124,7 @@ func TestEvalPredicates(t *testing.T) {
 			t.Errorf("%s: compile: %v", tt.cond, err)
 			continue
 		}
+		e = bindFromRow(t, e, columnNames(evalCols), evalRow)
 		got, err := e.Eval(evalRow)
 		if err != nil {
 			t.Errorf("%s: eval: %v", tt.cond, err)
@@ -287,9 +288,31 @@ func TestContains(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := Truth(e, row)
+		got, err := Truth(bindFromRow(t, e, cols, row), row)
 		if err != nil || got != want {
 			t.Errorf("%s = %v, %v; want %v", cond, got, err, want)
 		}
 	}
+}
+
+// bindFromRow binds each placeholder of e to the row's value of the column
+// of the same name: placeholders are bind nodes, never row columns.
+func bindFromRow(t *testing.T, e Expr, names []string, row Row) Expr {
+	t.Helper()
+	out, err := substitute(e, func(x Expr) (Expr, bool, error) {
+		p, ok := x.(*paramExpr)
+		if !ok {
+			return nil, false, nil
+		}
+		for i, n := range names {
+			if n == p.name {
+				return &constExpr{v: row[i], k: kindOfValue(row[i])}, true, nil
+			}
+		}
+		return nil, false, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

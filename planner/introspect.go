@@ -775,6 +775,7 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 	}
 	var cols []ResultColumn
 	var outTypes []typesmap.Type
+	var tail selectTail
 	if len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs) {
 		op, ac, err := newAggregateOpTyped(sel, input)
 		if err != nil {
@@ -831,29 +832,28 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 		for _, c := range cols {
 			outTypes = append(outTypes, c.Type)
 		}
-		if hidden > 0 {
-			if sel.Distinct != "" {
-				return nil, nil, fmt.Errorf("astrasql: with SELECT DISTINCT, ORDER BY keys must be in the select list")
-			}
-			sortSteps, err := clientOrder(sel, cols, outTypes, len(cols), input)
-			if err != nil {
-				return nil, nil, err
-			}
-			steps = append(steps, sortSteps...)
-			steps = append(steps, &csTrimOp{n: len(cols)})
-			return appendLimit(steps, cols, sel)
+		if hidden > 0 && sel.Distinct != "" {
+			return nil, nil, fmt.Errorf("astrasql: with SELECT DISTINCT, ORDER BY keys must be in the select list")
+		}
+		tail.visible = len(cols)
+		if hidden == 0 {
+			tail.visible = 0
 		}
 	}
-	sortSteps, err := clientOrder(sel, cols, outTypes, len(cols), input)
-	if err != nil {
+	// DISTINCT, ORDER BY, OFFSET/LIMIT, trim: in clause order (clauses.go).
+	tail.distinct = sel.Distinct != ""
+	var err error
+	if tail.sort, err = clientOrder(sel, cols, outTypes); err != nil {
 		return nil, nil, err
 	}
-	if sel.Distinct != "" {
-		d, _ := newDistinctOp()
-		steps = append(steps, d)
+	if sel.Limit != nil {
+		off, lim, err := literalLimit(sel.Limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		tail.limit = newCSLimitOp(off, lim)
 	}
-	steps = append(steps, sortSteps...)
-	return appendLimit(steps, cols, sel)
+	return append(steps, tail.steps()...), cols, nil
 }
 
 func columnNames(cols []typesmap.Column) []string {
@@ -891,15 +891,15 @@ func outputIndex(e sqlparser.Expr, sel *sqlparser.Select, cols []ResultColumn) (
 }
 
 // clientOrder makes the sort step of ORDER BY over output rows; keys not
-// among the first nOut columns follow them in ORDER BY order.
-func clientOrder(sel *sqlparser.Select, cols []ResultColumn, types []typesmap.Type, nOut int, _ []typesmap.Column) ([]Step, error) {
+// among the output columns follow them, hidden, in ORDER BY order.
+func clientOrder(sel *sqlparser.Select, cols []ResultColumn, types []typesmap.Type) (*sortOp, error) {
 	if len(sel.OrderBy) == 0 {
 		return nil, nil
 	}
 	var keys []SortKey
 	var ktypes []typesmap.Type
 	var names []string
-	next := nOut
+	next := len(cols)
 	for _, o := range sel.OrderBy {
 		i, ok := outputIndex(o.Expr, sel, cols)
 		if !ok {
@@ -914,34 +914,13 @@ func clientOrder(sel *sqlparser.Select, cols []ResultColumn, types []typesmap.Ty
 		}
 		names = append(names, sqlparser.String(o.Expr))
 	}
-	topK := 0
-	if sel.Limit != nil {
-		off, lim, err := literalLimit(sel.Limit)
-		if err != nil {
-			return nil, err
-		}
-		if lim >= 0 {
-			topK = int(off + lim)
-		}
-	}
-	op, err := newSortOpTyped(keys, ktypes, topK)
+	op, err := newSortOpTyped(keys, ktypes, 0)
 	if err != nil {
 		return nil, err
 	}
 	op.names = names
 	op.reason = "the rows are built by the driver from the schema"
-	return []Step{op}, nil
-}
-
-func appendLimit(steps []Step, cols []ResultColumn, sel *sqlparser.Select) ([]Step, []ResultColumn, error) {
-	if sel.Limit != nil {
-		off, lim, err := literalLimit(sel.Limit)
-		if err != nil {
-			return nil, nil, err
-		}
-		steps = append(steps, newCSLimitOp(off, lim))
-	}
-	return steps, cols, nil
+	return op, nil
 }
 
 // literalLimit reads LIMIT/OFFSET given as integer literals.
@@ -966,32 +945,6 @@ func literalLimit(l *sqlparser.Limit) (offset, limit int64, err error) {
 	}
 	return offset, limit, nil
 }
-
-// csTrimOp drops hidden sort columns.
-type csTrimOp struct{ n int }
-
-func (t *csTrimOp) Explain() (string, string) {
-	return "trim", fmt.Sprintf("keep the first %d columns (drop sort keys not selected)", t.n)
-}
-
-func (t *csTrimOp) Open(in RowIter, _ *Binding) (RowIter, error) {
-	return &csTrimIter{in: in, n: t.n}, nil
-}
-
-type csTrimIter struct {
-	in RowIter
-	n  int
-}
-
-func (it *csTrimIter) Next() (Row, error) {
-	r, err := it.in.Next()
-	if err != nil {
-		return nil, err
-	}
-	return r[:it.n], nil
-}
-
-func (it *csTrimIter) Close() error { return it.in.Close() }
 
 // ---- predicted server warnings (EXPLAIN) ----
 

@@ -85,6 +85,37 @@ func (sp *selectPlanner) fetchRefs(e sqlparser.SQLNode) error {
 	}, e)
 }
 
+// fetchRefsOrAliases is fetchRefs for GROUP BY and HAVING: an unqualified
+// name that is not a table column but is a select alias is left to the
+// aggregate's binding rules (a column first, then an alias).
+func (sp *selectPlanner) fetchRefsOrAliases(e sqlparser.SQLNode) error {
+	if e == nil {
+		return nil
+	}
+	aliases := map[string]bool{}
+	for _, se := range sp.sel.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && !ae.As.IsEmpty() {
+			aliases[strings.ToLower(ae.As.String())] = true
+		}
+	}
+	return sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch x := n.(type) {
+		case *sqlparser.ColName:
+			c, _, err := sp.colRef(x)
+			if err != nil {
+				if x.Qualifier.IsEmpty() && aliases[strings.ToLower(x.Name.String())] {
+					return false, nil
+				}
+				return false, err
+			}
+			sp.fetch(c)
+		case *sqlparser.Subquery:
+			return false, unsupported("subqueries")
+		}
+		return true, nil
+	}, e)
+}
+
 // inputColumns is inputNames with the fetched columns' types (extra
 // columns, the bound parameters, have none).
 func (sp *selectPlanner) inputColumns() []typesmap.Column {
@@ -145,8 +176,12 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		if ann != nil {
 			return nil, unsupported("aggregates with ANN OF")
 		}
-		for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.GroupBy, sel.Having} {
-			if err := sp.fetchRefs(n); err != nil {
+		if err := sp.fetchRefs(sel.SelectExprs); err != nil {
+			return nil, err
+		}
+		// GROUP BY and HAVING may name select aliases: those are not read.
+		for _, n := range []sqlparser.SQLNode{sel.GroupBy, sel.Having} {
+			if err := sp.fetchRefsOrAliases(n); err != nil {
 				return nil, err
 			}
 		}
@@ -265,11 +300,9 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 			p.Columns = append(p.Columns, ResultColumn{Name: it.name, Type: it.typ, Nullable: it.nullable})
 		}
 	}
+	// DISTINCT, ORDER BY, OFFSET/LIMIT, trim: in clause order (clauses.go).
+	tail := selectTail{distinct: distinct}
 	if clientSort {
-		topK := 0
-		if lim != nil {
-			topK = lim.staticTotal()
-		}
 		// Typed keys: decimals (held as strings) and varints compare by value.
 		ktypes := make([]typesmap.Type, len(keys))
 		names := make([]string, len(keys))
@@ -280,26 +313,20 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 				ktypes[i], names[i] = items[k.Col].typ, items[k.Col].name
 			}
 		}
-		op, err := newSortOpTyped(keys, ktypes, topK)
+		op, err := newSortOpTyped(keys, ktypes, 0)
 		if err != nil {
 			return nil, err
 		}
 		op.names = names
-		p.Steps = append(p.Steps, op)
-	}
-	if distinct {
-		op, err := newDistinctOp()
-		if err != nil {
-			return nil, err
-		}
-		p.Steps = append(p.Steps, op)
+		tail.sort = op
 	}
 	if lim != nil {
-		p.Steps = append(p.Steps, &limitOp{lim: lim})
+		tail.limit = &limitOp{lim: lim}
 	}
 	if hidden > 0 {
-		p.Steps = append(p.Steps, &trimOp{n: len(items) - hidden})
+		tail.visible = len(items) - hidden
 	}
+	p.Steps = append(p.Steps, tail.steps()...)
 	return p, nil
 }
 
@@ -930,8 +957,15 @@ func (p *projectOp) Explain() (string, string) {
 }
 
 func (p *projectOp) Open(in RowIter, b *Binding) (RowIter, error) {
-	it := &projectIter{in: in, op: p, extra: b.Extra(), vecs: make([]typesmap.Vector, len(p.items))}
+	it := &projectIter{in: in, op: p, exprs: make([]Expr, len(p.items)), vecs: make([]typesmap.Vector, len(p.items))}
 	for i, item := range p.items {
+		if item.expr != nil {
+			x, err := bindBinding(item.expr, b)
+			if err != nil {
+				return nil, err
+			}
+			it.exprs[i] = x
+		}
 		if item.sim == nil {
 			continue
 		}
@@ -954,9 +988,8 @@ func (p *projectOp) Open(in RowIter, b *Binding) (RowIter, error) {
 type projectIter struct {
 	in    RowIter
 	op    *projectOp
-	extra Row
+	exprs []Expr // the items' expressions, parameters bound
 	vecs  []typesmap.Vector
-	buf   Row
 }
 
 func (it *projectIter) Next() (Row, error) {
@@ -981,8 +1014,7 @@ func (it *projectIter) Next() (Row, error) {
 			}
 			out[i] = r[simAt]
 		case item.expr != nil:
-			it.buf = append(append(it.buf[:0], r...), it.extra...)
-			if out[i], err = item.expr.Eval(it.buf); err != nil {
+			if out[i], err = it.exprs[i].Eval(r); err != nil {
 				return nil, err
 			}
 		}

@@ -21,7 +21,7 @@ var sqlKeywords = []string{
 	"list", "set", "map", "vector",
 }
 
-var metaCommands = []string{`\d`, `\x`, `\timing`, `\format`, `\import`, `\i`, `\q`, `\?`}
+var metaCommands = []string{`\d`, `\l`, `\c`, `\x`, `\pset`, `\o`, `\timing`, `\format`, `\safe`, `\import`, `\i`, `\q`, `\?`}
 
 // completer completes the word before the cursor with a keyword, a meta
 // command or a table name.
@@ -29,6 +29,42 @@ type completer struct {
 	s      *session
 	tables []string
 	stale  bool
+	// columns caches each table's column names (DESCRIBE).
+	columns map[string][]string
+}
+
+// columnNames are the columns of the tables the line names: after
+// "FROM films WHERE " or "INSERT INTO films (", Tab offers films' columns.
+func (c *completer) columnNames(line string) []string {
+	tables := c.tableNames()
+	var out []string
+	for _, w := range strings.FieldsFunc(line, func(r rune) bool { return r >= 0x80 || !isWordByte(byte(r)) }) {
+		for _, t := range tables {
+			if !strings.EqualFold(w, t) {
+				continue
+			}
+			if c.columns == nil {
+				c.columns = map[string][]string{}
+			}
+			cols, ok := c.columns[t]
+			if !ok {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				rows, err := queryMaps(ctx, c.s.db, "DESCRIBE "+quoteIdent(t))
+				cancel()
+				if err != nil {
+					continue
+				}
+				for _, r := range rows {
+					if n, ok := r["column_name"].(string); ok {
+						cols = append(cols, n)
+					}
+				}
+				c.columns[t] = cols
+			}
+			out = append(out, cols...)
+		}
+	}
+	return out
 }
 
 func (c *completer) tableNames() []string {
@@ -36,6 +72,7 @@ func (c *completer) tableNames() []string {
 		return c.tables
 	}
 	c.stale = false
+	c.columns = nil
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	rows, err := c.s.db.QueryContext(ctx, "SHOW TABLES")
@@ -82,7 +119,7 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 	if strings.HasPrefix(word, `\`) {
 		cands = metaCommands
 	} else {
-		cands = append(append([]string{}, sqlKeywords...), c.tableNames()...)
+		cands = append(append(append([]string{}, sqlKeywords...), c.tableNames()...), c.columnNames(line)...)
 	}
 	seen := map[string]bool{}
 	for _, k := range cands {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -12,8 +10,9 @@ import (
 const demoUsage = `Usage: astrasql demo [flags]
 
 A short tour, with no setup: creates a videos table with a vector column on
-the embedded local server (or on -dsn / $ASTRA_DB_API_ENDPOINT, as table
-astrasql_demo_videos), loads 20 rows and runs a filter query, a vector
+the embedded local server, even when $ASTRA_DB_API_ENDPOINT is set (with
+-dsn, or -remote for $ASTRA_DB_API_ENDPOINT, on that database instead, as
+table astrasql_demo_videos, dropped first if it exists), loads 20 rows and runs a filter query, a vector
 search and an EXPLAIN, printing each statement before its result. On a
 terminal, the prompt follows, with the table still there.
 
@@ -92,27 +91,32 @@ func demoSteps(table string) [][2]string {
 // runDemo is `astrasql demo`.
 func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o options
-	fs := newFlagSet("astrasql demo", stderr, demoUsage)
-	o.conn.register(fs)
+	fs := newFlagSet("astrasql demo", stdout, demoUsage)
+	o.conn.register(fs.FlagSet)
+	fs.BoolVar(&o.conn.remote, "remote", false, "run on the database $ASTRA_DB_API_ENDPOINT names (it creates and drops table astrasql_demo_videos there)")
 	fs.IntVar(&o.maxWidth, "maxwidth", 60, "cut table cells wider than this many `columns` (0: never)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	rest, code, ok := parseFlags(fs, args, stderr)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "astrasql demo: unexpected argument %q\n", fs.Arg(0))
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "astrasql demo: unexpected argument %q\n", rest[0])
 		return exitUsage
 	}
 	o.format = formatTable
-	db, closeDB, err := o.conn.open(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
-		return exitError
+	if o.conn.dsn == "" && !o.conn.remote {
+		// No setup and no surprise: a real database is used only when asked.
+		o.conn.embedded = true
 	}
-	defer closeDB()
+	w := &warnings{}
+	o.conn.hook = w
+	db, code := o.conn.openOrExit(ctx, stderr)
+	if db == nil {
+		return code
+	}
 	s := newSession(db, stdout, stderr, o)
+	s.conn, s.warn = &o.conn, w
+	defer s.close()
 
 	table := "videos"
 	if !o.conn.embedded {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -412,16 +411,13 @@ Flags:
 func runImportCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var conn connFlags
 	var table string
-	fs := newFlagSet("astrasql import", stderr, importUsage)
-	conn.register(fs)
+	fs := newFlagSet("astrasql import", stdout, importUsage)
+	conn.register(fs.FlagSet)
 	fs.StringVar(&table, "table", "", "the `table` to load into")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	rest, code, ok := parseFlags(fs, args, stderr)
+	if !ok {
+		return code
 	}
-	rest := fs.Args()
 	if table == "" && len(rest) == 2 {
 		table, rest = rest[1], rest[:1]
 	}
@@ -433,13 +429,13 @@ func runImportCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "astrasql import: %v\n", err)
 		return exitUsage
 	}
-	db, closeDB, err := conn.open(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
-		return exitError
+	db, code := conn.openOrExit(ctx, stderr)
+	if db == nil {
+		return code
 	}
-	defer closeDB()
 	s := newSession(db, stdout, stderr, options{format: formatTable})
+	s.conn = &conn
+	defer s.close()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	if err := s.importCSV(ctx, rest[0], table); err != nil {

@@ -77,16 +77,23 @@ Flags:
 `
 
 const metaHelp = `Meta commands (at the start of a line; statements end with ';'):
-  \d                 list tables
-  \d TABLE           columns (type, primary key) and indexes of TABLE
-  \x [on|off]        expanded display: one line per column
-  \timing [on|off]   show how long each statement takes
-  \format FORMAT     table, csv, json or jsonl
-  \import FILE TABLE load a CSV file (header line names the columns)
-  \i FILE            run the statements in FILE
-  \? or \help        this help
-  \q                 quit (or Ctrl-D)
+  \\d                 list tables
+  \\d TABLE           columns (type, primary key) and indexes of TABLE
+  \\l                 list keyspaces
+  \\c KEYSPACE        switch to KEYSPACE (also USE KEYSPACE;)
+  \\x [on|off|auto]   expanded display: one line per column (auto: when too wide)
+  \\pset null TEXT    show NULL as TEXT (e.g. \\pset null '(null)')
+  \\pset pager on|off|always   page long results on a terminal ($PAGER, else less)
+  \\o [FILE]          send results to FILE (\\o alone: back to the screen)
+  \\timing [on|off]   show how long each statement takes
+  \\format FORMAT     table, csv, json or jsonl
+  \\safe [on|off]     refuse UPDATE/DELETE not by full primary key (on at the prompt)
+  \\import FILE TABLE load a CSV file (header line names the columns)
+  \\i FILE            run the statements in FILE
+  \\? or \\help        this help
+  \\q                 quit (or Ctrl-D)
 Ctrl-C cancels the running statement, or clears the statement being typed.
+Server warnings are printed after a statement's result (-q hides them).
 `
 
 // options are the settings common to the prompt and scripts.
@@ -99,6 +106,10 @@ type options struct {
 	expanded bool
 	maxWidth int
 	version  bool
+	quiet    bool
+	// safeUpdates: the prompt refuses UPDATE and DELETE not restricted to
+	// full primary keys (the driver's safe_updates DSN option).
+	safeUpdates bool
 }
 
 func (o *options) register(fs *flag.FlagSet) {
@@ -108,49 +119,120 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.format, "format", formatTable, "result `format`: "+strings.Join(formats, ", "))
 	fs.BoolVar(&o.timing, "timing", false, "print how long each statement takes")
 	fs.BoolVar(&o.expanded, "x", false, "expanded display: each row as a list of column | value lines")
-	fs.IntVar(&o.maxWidth, "maxwidth", 60, "table format: cut cells wider than this many `columns` with '…' (0: never)")
+	fs.IntVar(&o.maxWidth, "maxwidth", 60, "table format: cut text cells wider than this many `columns` with '…' (0: never; vectors then in full)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.quiet, "q", false, "quiet: no server warnings, no banner")
+	fs.BoolVar(&o.safeUpdates, "safe-updates", true, "at the prompt, refuse UPDATE and DELETE whose WHERE is not a full primary key (-safe-updates=false, or \\safe off, to allow them)")
 }
 
-func newFlagSet(name string, stderr io.Writer, usage string) *flag.FlagSet {
+// flagSet is a FlagSet with its help text.
+type flagSet struct {
+	*flag.FlagSet
+	help func()
+}
+
+func newFlagSet(name string, stdout io.Writer, usage string) flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
+	// Errors are printed by parseFlags, in one line; -h prints to stdout.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return flagSet{fs, func() {
+		fmt.Fprint(stdout, usage)
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}}
+}
+
+// parseFlags parses args, letting flags come after positional arguments
+// too (astrasql import f.csv -table t). It returns the positional
+// arguments, or an exit status: 0 after -h, 2 after a bad flag (said in
+// one line, with a hint).
+func parseFlags(fs flagSet, args []string, stderr io.Writer) ([]string, int, bool) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.help()
+				return nil, exitOK, false
+			}
+			fmt.Fprintf(stderr, "%s: %v (%s -h lists the flags)\n", fs.Name(), err, fs.Name())
+			return nil, exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, 0, true
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+		if len(rest) > 0 && rest[len(rest)-1] == "--" {
+			return append(rest[:len(rest)-1], args...), 0, true
+		}
 	}
-	return fs
+}
+
+// subcommands are the words that select a subcommand.
+var subcommands = map[string]bool{"serve": true, "demo": true, "import": true, "help": true, "pgwire": true}
+
+// splitSubcommand finds a subcommand after leading flags (astrasql -dsn X
+// import ...): it returns the flags before it, the subcommand and the
+// arguments after it. Without a subcommand, sub is "".
+func splitSubcommand(args []string) (before []string, sub string, after []string) {
+	var o options
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	o.register(fs)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if subcommands[a] {
+			return args[:i], a, args[i+1:]
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			return args, "", nil
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			return args, "", nil
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			continue
+		}
+		i++ // the flag's value
+	}
+	return args, "", nil
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "serve":
-			return serveCommand(ctx, args[1:], stdout, stderr)
-		case "demo":
-			return runDemo(ctx, args[1:], stdin, stdout, stderr)
-		case "import":
-			return runImportCommand(ctx, args[1:], stdout, stderr)
-		case "help":
-			args = []string{"-h"}
-		}
+	before, sub, after := splitSubcommand(args)
+	switch sub {
+	case "serve":
+		return serveCommand(ctx, append(before, after...), stdout, stderr)
+	case "demo":
+		return runDemo(ctx, append(before, after...), stdin, stdout, stderr)
+	case "import":
+		return runImportCommand(ctx, append(before, after...), stdout, stderr)
+	case "help":
+		args = []string{"-h"}
 	}
 	var o options
-	fs := newFlagSet("astrasql", stderr, usageText)
-	o.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, "\n"+metaHelp)
-			return exitOK
+	fs := newFlagSet("astrasql", stdout, usageText)
+	o.register(fs.FlagSet)
+	rest, code, ok := parseFlags(fs, args, stderr)
+	if !ok {
+		if code == exitOK {
+			fmt.Fprint(stdout, "\n"+metaHelp)
 		}
-		return exitUsage
+		return code
 	}
 	if o.version {
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "astrasql: unexpected argument %q (SQL goes in -e, a script in -f; see -h)\n", fs.Arg(0))
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "astrasql: unexpected argument %q (SQL goes in -e, a script in -f; see -h)\n", rest[0])
 		return exitUsage
 	}
 	if !slices.Contains(formats, o.format) {
@@ -180,14 +262,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		script, scriptName = string(b), o.file
 	}
 	interactive := script == "" && o.file == "" && isTerminal(stdin)
-
-	db, closeDB, err := o.conn.open(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "astrasql: %s\n", errorText(err))
-		return exitError
+	if interactive && o.safeUpdates {
+		o.conn.options = map[string]string{"safe_updates": "true"}
 	}
-	defer closeDB()
+	w := &warnings{}
+	o.conn.hook = w
+	announce := stderr
+	if o.quiet {
+		announce = io.Discard
+	}
+	db, code := o.conn.openOrExit(ctx, announce)
+	if db == nil {
+		return code
+	}
 	s := newSession(db, stdout, stderr, o)
+	s.conn, s.warn = &o.conn, w
+	defer s.close()
 
 	switch {
 	case scriptName != "":

@@ -83,13 +83,20 @@ func (s *session) meta(ctx context.Context, line string) error {
 		}
 		return fmt.Errorf(`\d takes at most one table name`)
 	case `\x`:
-		v, err := onOff("x", s.opts.Expanded, args)
-		if err != nil {
-			return err
+		return s.setExpanded(args)
+	case `\pset`:
+		return s.pset(args)
+	case `\o`, `\out`:
+		return s.setOutput(args)
+	case `\c`, `\connect`:
+		if len(args) != 1 {
+			return fmt.Errorf(`usage: \c KEYSPACE`)
 		}
-		s.opts.Expanded = v
-		s.status("Expanded display is %s.", onOffText(v))
-		return nil
+		return s.useKeyspace(ctx, args[0])
+	case `\l`, `\list`:
+		return s.query(ctx, "SHOW KEYSPACES")
+	case `\safe`:
+		return s.setSafeUpdates(ctx, args)
 	case `\timing`:
 		v, err := onOff("timing", s.timing, args)
 		if err != nil {
@@ -103,6 +110,7 @@ func (s *session) meta(ctx context.Context, line string) error {
 			return fmt.Errorf(`\format takes one of %s`, strings.Join(formats, ", "))
 		}
 		s.opts.Format = args[0]
+		s.status("Output format is %s.", args[0])
 		return nil
 	case `\import`:
 		if len(args) != 2 {

@@ -33,12 +33,14 @@ type outputOptions struct {
 	// ExpandAuto is \x auto: expanded when the table does not fit the
 	// terminal.
 	ExpandAuto bool
-	// Null is how NULL is shown in the table formats ("" means "NULL").
-	Null string
+	// Null is how NULL is shown in the table formats when NullSet
+	// (\pset null), else "NULL".
+	Null    string
+	NullSet bool
 }
 
 func (o outputOptions) nullText() string {
-	if o.Null == "" {
+	if !o.NullSet {
 		return nullText
 	}
 	return o.Null

@@ -127,7 +127,7 @@ func TestControlCharactersEscaped(t *testing.T) {
 func TestNarrowTerminal(t *testing.T) {
 	cols := []column{{"id", "VARINT"}, {"e", "DOUBLE"}, {"description_of_it", "TEXT"}, {"all_null_column", "INT"}, {"d", "DATE"}, {"u", "UUID"}}
 	rows := [][]any{{"123456789012345678901234567890", 2.718281828459045, strings.Repeat("word ", 20), nil, "2024-02-29", "123e4567-e89b-12d3-a456-426614174000"}}
-	got := writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, MaxWidth: 60, Null: "(null)"}, cols[:4], [][]any{rows[0][:4]})
+	got := writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, MaxWidth: 60, Null: "(null)", NullSet: true}, cols[:4], [][]any{rows[0][:4]})
 	got += writeResult(t, outputOptions{Format: formatTable, TermWidth: 80, MaxWidth: 60}, cols[2:], [][]any{rows[0][2:]})
 	for _, want := range []string{"123456789012345678901234567890", "2.718281828459045", "2024-02-29", "123e4567-e89b-12d3-a456-426614174000", "(null)", "all_nu.", "|.word word"} {
 		if !strings.Contains(got, want) {

@@ -45,7 +45,12 @@ func continuationPrompt(st scanState) string {
 // repl runs the interactive prompt until \q or Ctrl-D.
 func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 	s.interactive = true
-	fmt.Fprintf(s.errOut, "%s, connected to %s.\nStatements end with ';'. Type \\? for help, \\q or Ctrl-D to quit.\n", versionString(), target)
+	if !s.quiet {
+		fmt.Fprintf(s.errOut, "%s, connected to %s.\nStatements end with ';'. Type \\? for help, \\q or Ctrl-D to quit.\n", versionString(), target)
+		if s.conn != nil && s.conn.options["safe_updates"] == "true" {
+			fmt.Fprintln(s.errOut, "Safe updates are on: UPDATE and DELETE need a WHERE on the full primary key (\\safe off allows others).")
+		}
+	}
 
 	// Keep a Ctrl-C that lands between statements from killing the
 	// process; during a statement runItem turns it into a cancel.
@@ -62,6 +67,7 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 	ln.SetCtrlCAborts(true)
 	ln.SetMultiLineMode(true)
 	comp := &completer{s: s, stale: true}
+	s.onSwitch = func() { comp.stale = true; comp.columns = nil }
 	ln.SetWordCompleter(comp.complete)
 	ln.SetTabCompletionStyle(liner.TabPrints)
 	hist := historyPath()

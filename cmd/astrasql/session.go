@@ -30,17 +30,50 @@ type session struct {
 	interactive bool
 	// wide: print the current result without cutting cells.
 	wide bool
+	// showCreate: the current result is SHOW CREATE TABLE's, printed as
+	// DDL text in the table format.
+	showCreate bool
 	// includeDepth guards \i against a file that includes itself.
 	includeDepth int
+
+	// conn reconnects for \c; nil when the session cannot switch.
+	conn *connFlags
+	// warn collects the server's warnings for the running statement.
+	warn  *warnings
+	quiet bool
+	// stdout is where results go when no \o file is set.
+	stdout io.Writer
+	// outFile is the \o file, nil when results go to stdout.
+	outFile *os.File
+	// pager is "on" (when the result is longer than the terminal),
+	// "off" or "always".
+	pager string
+	// onSwitch is called after a switch of keyspace (the completer's
+	// table names are then stale).
+	onSwitch func()
 }
 
 func newSession(db *sql.DB, out, errOut io.Writer, o options) *session {
 	return &session{
 		db:     db,
 		out:    out,
+		stdout: out,
 		errOut: errOut,
 		opts:   outputOptions{Format: o.format, Expanded: o.expanded, MaxWidth: o.maxWidth},
 		timing: o.timing,
+		quiet:  o.quiet,
+		pager:  "on",
+	}
+}
+
+// close closes the database, the \o file and the embedded server.
+func (s *session) close() {
+	s.db.Close()
+	if s.outFile != nil {
+		s.outFile.Close()
+	}
+	if s.conn != nil {
+		s.conn.close()
 	}
 }
 
@@ -81,20 +114,24 @@ func (s *session) runItem(ctx context.Context, it item) error {
 		return s.meta(ctx, it.Text)
 	}
 	start := time.Now()
+	if s.warn != nil {
+		s.warn.start()
+	}
 	err := s.runSQL(ctx, it.Text)
 	if ctx.Err() != nil && err != nil {
 		err = canceledError{err}
 	}
-	if s.timing {
+	if s.warn != nil {
+		if list := s.warn.stop(); len(list) > 0 && !s.quiet {
+			printWarnings(s.errOut, list)
+		}
+	}
+	// A failed statement's time would print before its error: psql
+	// prints none then either.
+	if s.timing && err == nil {
 		s.status("Time: %s", formatDuration(time.Since(start)))
 	}
 	return err
-}
-
-// errorText is an error's message without the driver's "astrasql: "
-// prefix, which the CLI's own prefix makes redundant.
-func errorText(err error) string {
-	return strings.TrimPrefix(err.Error(), "astrasql: ")
 }
 
 // errorAt returns the script line an error is on and its message. A syntax
@@ -168,11 +205,21 @@ func firstKeyword(sql string) string {
 
 func (s *session) runSQL(ctx context.Context, text string) error {
 	kw := firstKeyword(text)
+	if kw == "USE" && s.conn != nil {
+		// The driver has no USE (a connection pool has no current
+		// keyspace): the CLI reconnects.
+		f := strings.Fields(text)
+		if len(f) != 2 {
+			return fmt.Errorf("USE takes one keyspace name")
+		}
+		return s.useKeyspace(ctx, f[1])
+	}
 	if queryKeywords[kw] {
 		// An EXPLAIN is read for its JSON, SHOW CREATE TABLE to be copied:
 		// never cut them.
-		s.wide = kw == "EXPLAIN" || strings.HasPrefix(strings.ToUpper(strings.Join(strings.Fields(text), " ")), "SHOW CREATE")
-		defer func() { s.wide = false }()
+		s.showCreate = strings.HasPrefix(strings.ToUpper(strings.Join(strings.Fields(text), " ")), "SHOW CREATE")
+		s.wide = kw == "EXPLAIN" || s.showCreate
+		defer func() { s.wide, s.showCreate = false, false }()
 		return s.query(ctx, text)
 	}
 	res, err := s.db.ExecContext(ctx, text)
@@ -203,8 +250,17 @@ func (s *session) query(ctx context.Context, text string, args ...any) error {
 		return err
 	}
 	defer rows.Close()
+	out := s.out
+	if s.usePager() {
+		p := newPager(s.stdout, s.pager == "always")
+		defer p.close()
+		out = p
+	}
 	for {
-		if err := s.printRows(rows); err != nil {
+		if err := s.printRows(rows, out); err != nil {
+			if errors.Is(err, errPagerQuit) {
+				return nil // the user left the pager: the rest is not wanted
+			}
 			return err
 		}
 		if !rows.NextResultSet() {
@@ -214,7 +270,7 @@ func (s *session) query(ctx context.Context, text string, args ...any) error {
 	return rows.Close()
 }
 
-func (s *session) printRows(rows *sql.Rows) error {
+func (s *session) printRows(rows *sql.Rows, out io.Writer) error {
 	cts, err := rows.ColumnTypes()
 	if err != nil {
 		return err
@@ -233,7 +289,10 @@ func (s *session) printRows(rows *sql.Rows) error {
 		o.MaxWidth = 0
 		o.AutoExpand = true
 	}
-	w := newResultWriter(s.out, o)
+	var w resultWriter = newResultWriter(out, o)
+	if s.showCreate && o.Format == formatTable && !o.Expanded && len(cols) == 2 {
+		w = &ddlWriter{w: out}
+	}
 	if err := w.begin(cols); err != nil {
 		return err
 	}

@@ -2,12 +2,17 @@ package astrasql_test
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"math/big"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/astrasql/astrasql"
 	"github.com/astrasql/astrasql/dataapi/dataapitest"
+	"github.com/astrasql/astrasql/typesmap"
 )
 
 // e2eOpenDSN opens a database on srv with extra DSN options.
@@ -149,3 +154,126 @@ func TestInsertNeedsColumnList(t *testing.T) {
 		t.Errorf("with a column list: %v", got)
 	}
 }
+
+// TestTxArgsCopiedAtExec: a program that reuses one buffer (a []float32, a
+// slice, a map, a *big.Int, a Valuer's state) across tx.Exec calls commits
+// the value each Exec was given, not the last one.
+func TestTxArgsCopiedAtExec(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE buf (id int PRIMARY KEY, v vector<float, 2>, l list<int>, m map<text, int>,
+		n varint, d decimal, f decimal, b blob, s set<text>, tl list<text>, tm map<int, text>, nv text, p int)`)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vec := []float32{0, 0}
+	list := []int{0}
+	m := map[string]int{}
+	n := new(big.Int)
+	r := new(big.Rat)
+	fl := new(big.Float)
+	blob := []byte{0}
+	set := typesmap.Set{"x"}
+	tl := typesmap.List{""}
+	tm := typesmap.Map{{Key: 0, Value: ""}}
+	nv := &mutableValuer{}
+	p := new(int)
+	for i := 0; i < 3; i++ {
+		vec[0], vec[1] = float32(i), float32(-i)
+		list[0] = i
+		m["k"] = i
+		n.Lsh(big.NewInt(int64(i)), 70)
+		r.SetFrac64(int64(i), 4)
+		fl.SetInt64(int64(i))
+		blob[0] = byte(i)
+		set[0] = fmt.Sprint("s", i)
+		tl[0] = fmt.Sprint("t", i)
+		tm[0] = typesmap.MapEntry{Key: i, Value: fmt.Sprint("m", i)}
+		nv.s = fmt.Sprint("v", i)
+		*p = i
+		if _, err := tx.Exec(`INSERT INTO buf (id, v, l, m, n, d, f, b, s, tl, tm, nv, p) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			i, vec, list, m, n, r, fl, blob, set, tl, tm, nv, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same buffers through UPDATE, which is buffered too.
+	list[0] = 99
+	if _, err := tx.Exec(`UPDATE buf SET l = ? WHERE id = 2`, list); err != nil {
+		t.Fatal(err)
+	}
+	list[0] = -1
+	vec[0], m["k"], blob[0] = 42, 42, 42
+	n.SetInt64(42)
+	*p = 42
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := e2eQuery(t, db, `SELECT id, v, l, m, n, d, f, b, s, tl, tm, nv, p FROM buf ORDER BY id`)
+	want := []string{
+		"0|[0, 0]|[0]|{'k': 0}|0|0|0|[0]|{'s0'}|['t0']|{0: 'm0'}|v0|0",
+		"1|[1, -1]|[1]|{'k': 1}|1180591620717411303424|0.25|1|[1]|{'s1'}|['t1']|{1: 'm1'}|v1|1",
+		"2|[2, -2]|[99]|{'k': 2}|2361183241434822606848|0.5|2|[2]|{'s2'}|['t2']|{2: 'm2'}|v2|2",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("committed rows:\n got %q\nwant %q", got, want)
+	}
+}
+
+// mutableValuer is a driver.Valuer whose value changes after Exec.
+type mutableValuer struct{ s string }
+
+func (v *mutableValuer) Value() (driver.Value, error) { return v.s, nil }
+
+// TestTxArgTypesCheckedAtExec: an argument its column does not take fails
+// at tx.Exec with the error it gets outside a transaction, and Commit then
+// sends the statements that were accepted, all of them.
+func TestTxArgTypesCheckedAtExec(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE ty (id int PRIMARY KEY, s text, v vector<float, 2>, l list<int>)`)
+	bad := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO ty (id, s) VALUES (?, ?)`, []any{1, 12345}},
+		{`INSERT INTO ty (id, s) VALUES (?, ?), (?, ?)`, []any{1, "a", "two", "b"}},
+		{`INSERT INTO ty (id, v) VALUES (?, ?)`, []any{1, []float32{1, 2, 3}}},
+		{`INSERT INTO ty (id, l) VALUES (?, ?)`, []any{1, []string{"x"}}},
+		{`INSERT INTO ty (id, s) VALUES (?, ?)`, []any{nil, "a"}},
+		{`UPDATE ty SET s = ? WHERE id = 1`, []any{12345}},
+		{`UPDATE ty SET s = 'x' WHERE id = ?`, []any{"one"}},
+		{`UPDATE ty SET l = l + ? WHERE id = 1`, []any{[]string{"x"}}},
+		{`UPDATE ty SET s = 'x' WHERE l CONTAINS ?`, []any{"x"}},
+		{`DELETE FROM ty WHERE id = ?`, []any{"one"}},
+		{`DELETE FROM ty WHERE id IN (?, ?)`, []any{1, "two"}},
+		{`DELETE FROM ty WHERE s = ?`, []any{7}},
+		{`INSERT INTO ty (id, s) VALUES (?, ?)`, []any{1, failingValuer{}}},
+	}
+	for _, c := range bad {
+		_, outside := db.Exec(c.q, c.args...)
+		if outside == nil {
+			t.Errorf("%s %v: no error outside a transaction", c.q, c.args)
+			continue
+		}
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO ty (id, s) VALUES (100, 'ok')`); err != nil {
+			t.Fatal(err)
+		}
+		_, inTx := tx.Exec(c.q, c.args...)
+		if inTx == nil || inTx.Error() != outside.Error() {
+			t.Errorf("%s %v: tx.Exec error %v, want the error outside a transaction: %v", c.q, c.args, inTx, outside)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Errorf("%s: Commit after the refused Exec: %v", c.q, err)
+		}
+	}
+	if got := e2eQuery(t, db, `SELECT id, s FROM ty`); !reflect.DeepEqual(got, []string{"100|ok"}) {
+		t.Errorf("rows: %q, want only the accepted INSERT", got)
+	}
+}
+
+type failingValuer struct{}
+
+func (failingValuer) Value() (driver.Value, error) { return nil, errors.New("valuer broke") }

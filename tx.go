@@ -19,8 +19,10 @@ import (
 // write buffer:
 //
 //   - INSERT, UPDATE, DELETE and TRUNCATE inside the transaction are
-//     parsed, planned and checked (tables, columns, argument count) when
-//     you call Exec, but nothing is sent. Exec reports RowsAffected for an
+//     parsed, planned and checked (tables, columns, the arguments' number
+//     and types, as outside a transaction) when you call Exec, but nothing
+//     is sent. The arguments are copied at Exec (slices, maps, *big.Int,
+//     what a driver.Valuer returns, ...): the caller may reuse them. Exec reports RowsAffected for an
 //     INSERT (its number of rows); for the others it is unknown
 //     (ErrRowsAffectedUnknown) until they run.
 //   - Rollback drops the buffer: nothing was sent, nothing is written. This
@@ -172,8 +174,11 @@ func (c *conn) execInTx(ctx context.Context, st *planner.Statement, args []drive
 		return nil, true, ErrTxReadOnly
 	}
 	// Check now what can be checked without writing: the statement plans
-	// against the schema and has the right number of arguments.
-	if _, err := c.k.plan(ctx, st); err != nil {
+	// against the schema (and safe_updates), and its arguments are the
+	// values its columns take, checked as outside a transaction. They are
+	// copied first: the caller may reuse its buffers once Exec returns.
+	p, err := c.k.plan(ctx, st)
+	if err != nil {
 		return nil, true, err
 	}
 	if len(args) != st.NumInput() {
@@ -181,9 +186,12 @@ func (c *conn) execInTx(ctx context.Context, st *planner.Statement, args []drive
 	}
 	pa := plannerArgs(args)
 	for i := range pa {
-		if b, ok := pa[i].Value.([]byte); ok { // the caller may reuse its buffer
-			pa[i].Value = append([]byte(nil), b...)
+		if pa[i].Value, err = copyArg(pa[i].Value); err != nil {
+			return nil, true, err
 		}
+	}
+	if err := p.CheckArgs(pa); err != nil {
+		return nil, true, err
 	}
 	tx.mu.Lock()
 	defer tx.mu.Unlock()

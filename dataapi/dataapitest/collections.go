@@ -1,17 +1,31 @@
 package dataapitest
 
 import (
+	"sort"
+	"strings"
 	"sync"
 )
 
-// collection is the little of a Data API collection this server keeps: a
-// client's setup and tear-down (create, list, insert, find, delete) work;
-// filters other than {} and {"_id": v} do not.
+// collection is a Data API collection: schemaless JSON documents keyed by
+// _id, with the real server's rules for ids, document limits, indexing
+// options, filters, projections and paging (collops.go, colldoc.go).
 type collection struct {
 	name    string
-	options *jv
-	mu      sync.Mutex
-	docs    []*jv
+	options *jv      // as given to createCollection ({} when none)
+	allow   []string // indexing.allow (nil: not set)
+	deny    []string // indexing.deny (nil: not set)
+
+	mu     sync.Mutex
+	docs   map[string]*cdoc // by id key
+	order  []*cdoc          // docs in scan order, rebuilt when dirty
+	sorted bool
+}
+
+// cdoc is one stored document.
+type cdoc struct {
+	key  string // typed id key: see idKey
+	hash uint64
+	doc  *jv
 }
 
 func (h *Handler) createCollection(req *request, ks *keyspace) *result {
@@ -27,21 +41,129 @@ func (h *Handler) createCollection(req *request, ks *keyspace) *result {
 		return errResult(e)
 	}
 	if ks.tables[name] != nil {
-		return errResult(newErr("SCHEMA", "EXISTING_TABLE_NOT_DATA_API_COLLECTION", "The table %s.%s exists and is not a Data API collection.", ks.name, name))
+		return errResult(newErr("SCHEMA", "EXISTING_TABLE_NOT_DATA_API_COLLECTION", "Attempt to create new collection failed: table '%s' already exists and it is not a valid Data API collection.", name))
 	}
-	if ks.collections[name] == nil {
-		opts := b.get("options")
-		if opts.isNull() {
-			opts = jObj()
+	opts := b.get("options")
+	if opts.isNull() {
+		opts = jObj()
+	}
+	if opts.kind != jObject {
+		return errResult(mismatch("field 'options' must be an object, not %s", opts.kind))
+	}
+	if e := checkFields(opts, "options.", "defaultId", "indexing", "vector", "lexical", "rerank"); e != nil {
+		return errResult(e)
+	}
+	allow, deny, e := indexingOption(opts.get("indexing"))
+	if e != nil {
+		return errResult(e)
+	}
+	if old := ks.collections[name]; old != nil {
+		if canonOptions(old.options) != canonOptions(opts) {
+			return errResult(newErr("SCHEMA", "EXISTING_COLLECTION_DIFFERENT_SETTINGS", "Collection '%s' already exists but with settings different from ones passed with 'createCollection' command.\n\nIf you need to change collection settings you will need to 'deleteCollection', then re-create with new settings.", name))
 		}
-		ks.collections[name] = &collection{name: name, options: opts}
+		return okResult()
 	}
+	ks.collections[name] = &collection{name: name, options: opts, allow: allow, deny: deny, docs: map[string]*cdoc{}}
 	return okResult()
 }
 
+func indexDefErr(msg string) *apiError {
+	return newErr("SCHEMA", "INVALID_INDEXING_DEFINITION", "'createCollection' indexing definition invalid: %s.", msg)
+}
+
+// indexingOption checks options.indexing: exactly one of allow and deny, an
+// array of distinct non-empty strings.
+func indexingOption(ix *jv) (allow, deny []string, e *apiError) {
+	if ix.isNull() {
+		return nil, nil, nil
+	}
+	if ix.kind != jObject {
+		return nil, nil, mismatch("field 'options.indexing' must be an object, not %s", ix.kind)
+	}
+	if e := checkFields(ix, "options.indexing.", "allow", "deny"); e != nil {
+		return nil, nil, e
+	}
+	a, d := ix.get("allow"), ix.get("deny")
+	switch {
+	case !a.isNull() && !d.isNull():
+		return nil, nil, indexDefErr("`allow` and `deny` cannot be used together")
+	case a.isNull() && d.isNull():
+		return nil, nil, indexDefErr("`allow` or `deny` should be provided")
+	}
+	list := func(v *jv, what string) ([]string, *apiError) {
+		if v.kind != jArray {
+			return nil, mismatch("field 'options.indexing.%s' must be an array, not %s", what, v.kind)
+		}
+		out := []string{}
+		seen := map[string]bool{}
+		for _, x := range v.arr {
+			if x.kind != jString {
+				return nil, mismatch("field 'options.indexing.%s' must hold strings, not %s", what, x.kind)
+			}
+			if x.s == "" {
+				return nil, indexDefErr("path must be represented as a non-empty string")
+			}
+			if seen[x.s] {
+				return nil, indexDefErr("`" + what + "` cannot contain duplicates")
+			}
+			seen[x.s] = true
+			out = append(out, x.s)
+		}
+		return out, nil
+	}
+	if !a.isNull() {
+		allow, e = list(a, "allow")
+		return allow, nil, e
+	}
+	deny, e = list(d, "deny")
+	return nil, deny, e
+}
+
+// canonOptions renders options for comparison: member order and the order
+// of the indexing lists do not matter.
+func canonOptions(o *jv) string {
+	var canon func(v *jv) *jv
+	canon = func(v *jv) *jv {
+		if v == nil || v.kind != jObject {
+			return v
+		}
+		ms := append([]member{}, v.obj...)
+		sort.Slice(ms, func(i, j int) bool { return ms[i].key < ms[j].key })
+		out := jObj()
+		for _, m := range ms {
+			if m.val.isNull() {
+				continue
+			}
+			out.set(m.key, canon(m.val))
+		}
+		return out
+	}
+	c := canon(o)
+	if ix := c.get("indexing"); ix != nil {
+		for i := range ix.obj {
+			if ix.obj[i].val.kind == jArray {
+				s := make([]string, 0, len(ix.obj[i].val.arr))
+				for _, x := range ix.obj[i].val.arr {
+					s = append(s, x.String())
+				}
+				sort.Strings(s)
+				ix.obj[i].val = jStr(strings.Join(s, ","))
+			}
+		}
+	}
+	return c.String()
+}
+
 func (h *Handler) findCollections(req *request, ks *keyspace) *result {
-	opts, e := objectField(req.body, "options", "")
+	b := req.body
+	if e := checkFields(b, "", "options"); e != nil {
+		return errResult(e)
+	}
+	opts, e := objectField(b, "options", "")
 	if e != nil {
+		return errResult(e)
+	}
+	if e := checkFields(opts, "options.", "explain"); e != nil {
 		return errResult(e)
 	}
 	explain, e := boolField(opts, "explain", "options.")
@@ -62,6 +184,9 @@ func (h *Handler) findCollections(req *request, ks *keyspace) *result {
 }
 
 func (h *Handler) deleteCollection(req *request, ks *keyspace) *result {
+	if e := checkFields(req.body, "", "name"); e != nil {
+		return errResult(e)
+	}
 	name, e := stringField(req.body, "name", "")
 	if e != nil {
 		return errResult(e)
@@ -70,88 +195,59 @@ func (h *Handler) deleteCollection(req *request, ks *keyspace) *result {
 	return okResult()
 }
 
-func (c *collection) matches(filter, doc *jv) bool {
-	if filter == nil {
+// indexed reports whether a dotted path is indexed under the collection's
+// indexing option. _id always is.
+func (c *collection) indexed(path string) bool {
+	if path == "_id" {
 		return true
 	}
-	for _, m := range filter.obj {
-		v := doc.get(m.key)
-		if v == nil || v.String() != m.val.String() {
-			return false
+	under := func(list []string) bool {
+		for _, p := range list {
+			if p == "*" || p == path || strings.HasPrefix(path, p+".") {
+				return true
+			}
 		}
+		return false
+	}
+	switch {
+	case c.allow != nil:
+		return under(c.allow)
+	case c.deny != nil:
+		return !under(c.deny)
 	}
 	return true
 }
 
-func (h *Handler) collectionCommand(req *request, c *collection) *result {
-	if contains(tableOnly, req.command) {
-		return errResult(newErr("", "UNSUPPORTED_COLLECTION_COMMAND", "The command %s is not supported by collections.", req.command))
+// scan returns the documents in scan order: a hash of the id key, as
+// Cassandra's token order stands for it on the real server.
+func (c *collection) scan() []*cdoc {
+	if !c.sorted {
+		c.order = c.order[:0]
+		for _, d := range c.docs {
+			c.order = append(c.order, d)
+		}
+		sort.Slice(c.order, func(i, j int) bool {
+			a, b := c.order[i], c.order[j]
+			if a.hash != b.hash {
+				return a.hash < b.hash
+			}
+			return a.key < b.key
+		})
+		c.sorted = true
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	filter, _ := objectField(req.body, "filter", "")
-	r := &result{}
-	switch req.command {
-	case "insertOne", "insertMany":
-		var docs []*jv
-		if req.command == "insertOne" {
-			docs = []*jv{req.body.get("document")}
-		} else if d := req.body.get("documents"); d != nil && d.kind == jArray {
-			docs = d.arr
-		}
-		ids := jArr()
-		for _, d := range docs {
-			if d == nil || d.kind != jObject {
-				return errResult(mismatch("documents must be objects"))
-			}
-			id := d.get("_id")
-			if id == nil {
-				id = jStr(newUUID())
-				d = jObj(append([]member{{"_id", id}}, d.obj...)...)
-			}
-			c.docs = append(c.docs, d)
-			ids.arr = append(ids.arr, id)
-		}
-		r.addStatus("insertedIds", ids)
-	case "find":
-		docs := jArr()
-		for _, d := range c.docs {
-			if c.matches(filter, d) {
-				docs.arr = append(docs.arr, d)
-			}
-		}
-		r.data = jObj(member{"documents", docs}, member{"nextPageState", jNullV})
-	case "findOne":
-		var doc *jv = jNullV
-		for _, d := range c.docs {
-			if c.matches(filter, d) {
-				doc = d
-				break
-			}
-		}
-		r.data = jObj(member{"document", doc})
-	case "deleteOne", "deleteMany":
-		kept := c.docs[:0]
-		n := 0
-		for _, d := range c.docs {
-			if c.matches(filter, d) && (req.command == "deleteMany" || n == 0) {
-				n++
-				continue
-			}
-			kept = append(kept, d)
-		}
-		c.docs = kept
-		r.addStatus("deletedCount", jInt(int64(n)))
-	case "countDocuments", "estimatedDocumentCount":
-		n := 0
-		for _, d := range c.docs {
-			if c.matches(filter, d) {
-				n++
-			}
-		}
-		r.addStatus("count", jInt(int64(n)))
-	default:
-		return errResult(newErr("", "UNSUPPORTED_COLLECTION_COMMAND", "The local server does not implement %s for collections.", req.command))
+	return c.order
+}
+
+func (c *collection) put(key string, doc *jv) {
+	if d := c.docs[key]; d != nil {
+		d.doc = doc
+		return
 	}
-	return r
+	c.docs[key] = &cdoc{key: key, hash: hashKey(key), doc: doc}
+	c.sorted = false
+}
+
+func (c *collection) remove(key string) {
+	delete(c.docs, key)
+	c.sorted = false
 }

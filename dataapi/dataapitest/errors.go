@@ -14,7 +14,8 @@ type apiError struct {
 	scope   string
 	code    string
 	message string
-	status  int // HTTP status the error forces; 0 = 200
+	status  int   // HTTP status the error forces; 0 = 200
+	docIDs  []*jv // documentIds: the documents a collection error is about
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -54,7 +55,7 @@ func newUUID() string {
 
 // toJV renders the error object with its fields in the server's order.
 func (e *apiError) toJV() *jv {
-	return jObj(
+	out := jObj(
 		member{"id", jStr(newUUID())},
 		member{"family", jStr(e.family)},
 		member{"scope", jStr(e.scope)},
@@ -62,6 +63,10 @@ func (e *apiError) toJV() *jv {
 		member{"title", jStr(e.title())},
 		member{"message", jStr(e.message)},
 	)
+	if len(e.docIDs) > 0 {
+		out.set("documentIds", jArr(e.docIDs...))
+	}
+	return out
 }
 
 // colList renders columns as the server's messages do: name(type), joined
@@ -127,7 +132,7 @@ var errorTitles = map[string]string{
 	"SECURITY/UNAUTHORIZED_ACCESS":                                            "Unauthorized access to the database",
 	"SECURITY/UNAUTHENTICATED_REQUEST":                                        "Authentication failed",
 	"DOCUMENT/DOCUMENT_ALREADY_EXISTS":                                        "Document the given _id already exists",
-	"DOCUMENT/DOCUMENT_REPLACE_DIFFERENT_DOCID":                               "Document the given _id already exists",
+	"DOCUMENT/DOCUMENT_REPLACE_DIFFERENT_DOCID":                               "The replace document and document resolved using filter have different _id",
 	"DOCUMENT/INVALID_VECTORIZE_VALUE_TYPE":                                   "Invalid $vectorize value type",
 	"DOCUMENT/MISSING_PRIMARY_KEY_COLUMNS":                                    "Primary key columns missing",
 	"DOCUMENT/SHRED_BAD_BINARY_VECTOR_VALUE":                                  "Bad binary vector value to shred",

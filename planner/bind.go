@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -316,6 +317,9 @@ func (b *Binding) litGo(l *Literal, t typesmap.Type) (any, error) {
 				}
 				switch f := v.(type) {
 				case float64:
+					if !math.IsInf(f, 0) && math.IsInf(float64(float32(f)), 0) {
+						return nil, fmt.Errorf("vector element %d: %v overflows float (32-bit)", i+1, f)
+					}
 					vec[i] = float32(f)
 				case float32:
 					vec[i] = f
@@ -385,20 +389,12 @@ func numberGo(text string, t typesmap.Type) (any, error) {
 		}
 		return text, nil
 	case typesmap.Float, typesmap.Double:
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return nil, fmt.Errorf("%s is not a number", text)
-		}
-		return f, nil
+		return floatLit(text)
 	case "":
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil
 		}
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return nil, fmt.Errorf("%s is not a number", text)
-		}
-		return f, nil
+		return floatLit(text)
 	}
 	// Let typesmap explain why a number does not fit this column.
 	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
@@ -406,6 +402,32 @@ func numberGo(text string, t typesmap.Type) (any, error) {
 	}
 	f, _ := strconv.ParseFloat(text, 64)
 	return f, nil
+}
+
+// floatLit reads a float literal. One past double's range, in either
+// direction (1e309 is not +Inf, 1e-400 is not 0), is refused: the same
+// value cannot be given as a float64 parameter either.
+func floatLit(text string) (float64, error) {
+	f, err := strconv.ParseFloat(text, 64)
+	if err == nil && f == 0 && nonZeroMantissa(text) {
+		err = strconv.ErrRange // underflow: Go rounds it to 0 silently
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("%s is out of range for a double (about 4.9e-324 to 1.8e308 in magnitude)", text)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s is not a number", text)
+	}
+	return f, nil
+}
+
+// nonZeroMantissa reports whether a number's digits before any exponent
+// are not all zero.
+func nonZeroMantissa(text string) bool {
+	if i := strings.IndexAny(text, "eE"); i >= 0 {
+		text = text[:i]
+	}
+	return strings.ContainsAny(text, "123456789")
 }
 
 // encodeLit appends the wire JSON of l for a column col of type t. Argument

@@ -334,9 +334,9 @@ func (c *exprCompiler) literal(v *sqlparser.SQLVal) (Expr, error) {
 		// A literal with a point is exact (decimal) until it meets a float.
 		s := string(v.Val)
 		if strings.ContainsAny(s, "eE") {
-			f, err := strconv.ParseFloat(s, 64)
+			f, err := floatLit(s)
 			if err != nil {
-				return nil, exprErrorf("bad number %s", s)
+				return nil, exprErrorf("%v", err)
 			}
 			return &constExpr{v: f, k: kFloat}, nil
 		}

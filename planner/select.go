@@ -693,12 +693,21 @@ func (lp *limitPlan) staticTotal() int {
 	if lp.limit == nil || lp.limit.Kind != litNumber || (lp.offset != nil && lp.offset.Kind != litNumber) {
 		return 0
 	}
-	n, _ := strconv.Atoi(lp.limit.Text)
+	n, _ := strconv.ParseInt(lp.limit.Text, 10, 64)
 	if lp.offset != nil {
-		m, _ := strconv.Atoi(lp.offset.Text)
-		n += m
+		m, _ := strconv.ParseInt(lp.offset.Text, 10, 64)
+		n = addSat(n, m)
 	}
-	return n
+	return int(min(n, math.MaxInt32))
+}
+
+// addSat adds two non-negative counts, saturating at MaxInt64 (a LIMIT
+// and OFFSET near it must not wrap to a negative limit).
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // values returns limit (-1: none) and offset for a binding.
@@ -713,8 +722,11 @@ func (lp *limitPlan) values(b *Binding) (limit, offset int64, err error) {
 			return -1, nil
 		}
 		n, ok := toInt64(v)
-		if !ok || n < 0 {
+		if !ok {
 			return 0, &ArgumentError{Param: b.param(l.Param), Err: fmt.Errorf("%s takes a non-negative integer, not %T", what, v)}
+		}
+		if n < 0 {
+			return 0, &ArgumentError{Param: b.param(l.Param), Err: fmt.Errorf("%s takes a non-negative integer, not %d", what, n)}
 		}
 		return n, nil
 	}
@@ -800,7 +812,7 @@ func (s *findStep) command(b *Binding) (*Command, error) {
 			return nil, err
 		}
 		if limit >= 0 {
-			total := limit + offset
+			total := addSat(limit, offset)
 			if s.ann != nil && total > MaxANNLimit {
 				return nil, fmt.Errorf("astrasql: ANN OF takes at most LIMIT %d (with OFFSET), got %d", MaxANNLimit, total)
 			}

@@ -14,8 +14,8 @@ import (
 )
 
 // Introspection: SHOW TABLES, DESCRIBE t (SHOW COLUMNS FROM t), SHOW
-// INDEXES FROM t, SHOW KEYSPACES, SHOW CREATE TABLE t, and the views
-// information_schema.schemata, .tables and .columns. Each is a plan whose
+// INDEXES FROM t, SHOW KEYSPACES, SHOW CREATE TABLE t (the information_schema
+// views are in infoschema.go). Each is a plan whose
 // first step sends listTables / listIndexes / findKeyspaces (explain form)
 // and turns the definitions into rows with fixed columns (pure functions
 // below); the usual client-side steps then filter, sort and project them.
@@ -252,7 +252,7 @@ func (x *introExt) Plan(st *Statement, schema Schema) (*Plan, error) {
 
 // introStep reads definitions and turns them into rows of a view.
 type introStep struct {
-	view            string // a kind* constant or an information_schema view
+	view            string // a kind* constant
 	keyspace, table string
 	keep            func(Row) bool
 	note            string
@@ -262,7 +262,7 @@ type introStep struct {
 func (s *introStep) commands() []Command {
 	explain := json.RawMessage(`{"options":{"explain":true}}`)
 	switch s.view {
-	case kindShowKeyspaces, "schemata":
+	case kindShowKeyspaces:
 		return []Command{{Name: "findKeyspaces", Body: json.RawMessage(`{}`)}}
 	case kindShowIndexes:
 		return []Command{{Name: "listIndexes", Keyspace: s.keyspace, Table: s.table, Body: explain}}
@@ -281,11 +281,7 @@ func (s *introStep) Explain() (string, string) {
 		parts = append(parts, c.JSON(true)+" "+target(&c))
 	}
 	d := strings.Join(parts, "; then ")
-	view := s.view
-	if view != kindShowTables && view != kindDescribe && view != kindShowIndexes && view != kindShowKeyspaces && view != kindShowCreate {
-		view = "information_schema." + view
-	}
-	d += "; rows of " + view + " built from the definitions"
+	d += "; rows of " + s.view + " built from the definitions"
 	if s.note != "" {
 		d += ", " + s.note
 	}
@@ -300,17 +296,13 @@ func (s *introStep) Run(ctx context.Context, ex Executor, _ *Binding) (*Result, 
 	}
 	var rows []Row
 	switch s.view {
-	case kindShowKeyspaces, "schemata":
+	case kindShowKeyspaces:
 		names, err := decodeNames(status, "keyspaces")
 		if err != nil {
 			return nil, err
 		}
 		sort.Strings(names)
-		if s.view == "schemata" {
-			rows = SchemataRows(names)
-		} else {
-			rows = KeyspaceRows(names)
-		}
+		rows = KeyspaceRows(names)
 	case kindShowIndexes:
 		idx, err := decodeIndexes(status)
 		if err != nil {
@@ -325,10 +317,6 @@ func (s *introStep) Run(ctx context.Context, ex Executor, _ *Binding) (*Result, 
 		switch s.view {
 		case kindShowTables:
 			rows = TableRows(defs)
-		case "tables":
-			rows = InfoTablesRows(s.keyspace, defs)
-		case "columns":
-			rows = InfoColumnsRows(s.keyspace, defs)
 		case kindDescribe, kindShowCreate:
 			def := findTable(defs, s.table)
 			if def == nil {
@@ -537,72 +525,6 @@ func IndexRows(table string, idx []typesmap.IndexDef) []Row {
 	return rows
 }
 
-// InfoTablesColumns are information_schema.tables's columns.
-var InfoTablesColumns = []ResultColumn{
-	textCol("table_catalog", false), textCol("table_schema", false), textCol("table_name", false),
-	textCol("table_type", false), textCol("engine", true), textCol("table_comment", false),
-}
-
-// InfoColumnsColumns are information_schema.columns's columns.
-var InfoColumnsColumns = []ResultColumn{
-	textCol("table_catalog", false), textCol("table_schema", false), textCol("table_name", false),
-	textCol("column_name", false), intCol("ordinal_position", false), textCol("column_default", true),
-	textCol("is_nullable", false), textCol("data_type", false), textCol("column_type", false),
-	textCol("column_key", false), textCol("extra", false),
-}
-
-// InfoSchemataColumns are information_schema.schemata's columns.
-var InfoSchemataColumns = []ResultColumn{textCol("catalog_name", false), textCol("schema_name", false)}
-
-// SchemataRows are information_schema.schemata's rows.
-func SchemataRows(keyspaces []string) []Row {
-	rows := make([]Row, 0, len(keyspaces))
-	for _, k := range keyspaces {
-		rows = append(rows, Row{"def", k})
-	}
-	return rows
-}
-
-// InfoTablesRows are information_schema.tables's rows for one keyspace.
-func InfoTablesRows(keyspace string, defs []typesmap.TableDef) []Row {
-	rows := make([]Row, 0, len(defs))
-	for _, d := range defs {
-		rows = append(rows, Row{"def", keyspace, d.Name, "BASE TABLE", "Astra Data API", ""})
-	}
-	return rows
-}
-
-// InfoColumnsRows are information_schema.columns's rows for one keyspace:
-// data_type is the Data API type name (text, map, vector...), column_type
-// the full CQL type (map<text, int>), column_key PRI for key columns, extra
-// says partition key / clustering (with order) / vectorize service.
-func InfoColumnsRows(keyspace string, defs []typesmap.TableDef) []Row {
-	var rows []Row
-	for i := range defs {
-		d := &defs[i]
-		for j, c := range d.Columns {
-			kind, pos, order := pkRole(d, c.Name)
-			nullable, key, extra := "YES", "", ""
-			switch kind {
-			case "partition_key":
-				nullable, key, extra = "NO", "PRI", "partition key "+strconv.Itoa(pos)
-			case "clustering":
-				nullable, key, extra = "NO", "PRI", "clustering "+strconv.Itoa(pos)+" "+order
-			}
-			if s := c.Type.Service; s != nil {
-				extra = strings.TrimSpace(extra + " vectorize " + s.Provider + " " + s.ModelName)
-			}
-			dataType := string(c.Type.Kind)
-			if c.Type.Kind == typesmap.Unsupported {
-				dataType = c.Type.String()
-			}
-			rows = append(rows, Row{"def", keyspace, d.Name, c.Name, int64(j + 1), nil, nullable,
-				dataType, c.Type.String(), key, extra})
-		}
-	}
-	return rows
-}
-
 // CreateTableCQL renders a table definition as the CREATE TABLE that
 // makes it (our DDL syntax, including the vectorize clause).
 func CreateTableCQL(keyspace string, def *typesmap.TableDef) string {
@@ -682,84 +604,6 @@ func quoteCQL(s string) string {
 }
 
 func quoteStr(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// ---- information_schema ----
-
-// infoViews are the information_schema views and their columns.
-var infoViews = map[string][]ResultColumn{
-	"tables":   InfoTablesColumns,
-	"columns":  InfoColumnsColumns,
-	"schemata": InfoSchemataColumns,
-}
-
-// planInformationSchema plans SELECT ... FROM information_schema.<view>
-// (tables, columns, schemata). ok is false when sel reads another table.
-// The view holds one keyspace: the one a top-level WHERE table_schema =
-// 'ks' names, else the connection's. WHERE, GROUP BY/aggregates, ORDER BY,
-// DISTINCT, LIMIT and OFFSET run client-side over the view's rows.
-func planInformationSchema(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, bool, error) {
-	if len(sel.From) != 1 {
-		return nil, false, nil
-	}
-	at, ok := sel.From[0].(*sqlparser.AliasedTableExpr)
-	if !ok {
-		return nil, false, nil
-	}
-	tn, ok := at.Expr.(sqlparser.TableName)
-	if !ok || !strings.EqualFold(tn.Qualifier.String(), "information_schema") {
-		return nil, false, nil
-	}
-	view := strings.ToLower(tn.Name.String())
-	vcols, ok := infoViews[view]
-	if !ok {
-		return nil, true, fmt.Errorf("astrasql: information_schema.%s is not available (only schemata, tables and columns)", tn.Name.String())
-	}
-	ks := schema.DefaultKeyspace()
-	if sel.Where != nil {
-		if k, ok := schemaEquality(sel.Where.Expr); ok {
-			ks = k
-		}
-	}
-	input := make([]typesmap.Column, len(vcols))
-	for i, c := range vcols {
-		input[i] = typesmap.Column{Name: c.Name, Type: c.Type}
-	}
-	p := &Plan{Statement: st, Keyspace: ks, Query: true, Steps: []Step{&introStep{view: view, keyspace: ks}}}
-	steps, cols, err := clientSelect(sel, input)
-	if err != nil {
-		return nil, true, err
-	}
-	p.Steps = append(p.Steps, steps...)
-	p.Columns = cols
-	return p, true, nil
-}
-
-// schemaEquality finds table_schema = 'ks' among the top-level ANDs.
-func schemaEquality(e sqlparser.Expr) (string, bool) {
-	switch x := e.(type) {
-	case *sqlparser.AndExpr:
-		if k, ok := schemaEquality(x.Left); ok {
-			return k, true
-		}
-		return schemaEquality(x.Right)
-	case *sqlparser.ParenExpr:
-		return schemaEquality(x.Expr)
-	case *sqlparser.ComparisonExpr:
-		if x.Operator != "=" {
-			return "", false
-		}
-		l, r := x.Left, x.Right
-		if _, ok := r.(*sqlparser.ColName); ok {
-			l, r = r, l
-		}
-		cn, ok := l.(*sqlparser.ColName)
-		v, vok := r.(*sqlparser.SQLVal)
-		if ok && vok && v.Type == sqlparser.StrVal && (strings.EqualFold(cn.Name.String(), "table_schema") || strings.EqualFold(cn.Name.String(), "schema_name")) {
-			return string(v.Val), true
-		}
-	}
-	return "", false
-}
 
 // clientSelect plans a whole SELECT over rows with the given columns, all
 // client-side: WHERE, aggregates or projection, ORDER BY, DISTINCT,

@@ -81,14 +81,43 @@ events|v_idx|v|v|vector|{"metric":"cosine","sourceModel":"other"}
 	}
 	defs := []typesmap.TableDef{*eventsDef(t)}
 	got = rowsText(InfoColumnsRows("ks", defs))
-	if !strings.HasPrefix(got, "def|ks|events|tenant|1|NULL|NO|text|text|PRI|partition key 1\n") ||
-		!strings.Contains(got, "def|ks|events|ts|3|NULL|NO|timestamp|timestamp|PRI|clustering 1 DESC\n") ||
-		!strings.Contains(got, "def|ks|events|attrs|7|NULL|YES|map|map<text, int>||\n") ||
-		!strings.Contains(got, "def|ks|events|v|8|NULL|YES|vector|vector<float, 3>||vectorize nvidia NV-Embed-QA\n") {
+	if !strings.HasPrefix(got, "def|ks|events|tenant|1|NULL|NO|text|NULL|NULL|NULL|NULL|NULL|NULL|utf8|NULL|text|PRI|partition key 1||NEVER||text\n") ||
+		!strings.Contains(got, "def|ks|events|ts|3|NULL|NO|timestamp|NULL|NULL|NULL|NULL|NULL|3|NULL|NULL|timestamp|PRI|clustering 1 DESC||NEVER||timestamp\n") ||
+		!strings.Contains(got, "def|ks|events|seq|4|NULL|NO|int|NULL|NULL|10|10|0|NULL|NULL|NULL|int|PRI|clustering 2 ASC||NEVER||int\n") ||
+		!strings.Contains(got, "def|ks|events|attrs|7|NULL|YES|map|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|map<text, int>||||NEVER||map\n") ||
+		!strings.Contains(got, "def|ks|events|v|8|NULL|YES|vector|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|vector<float, 3>||vectorize nvidia NV-Embed-QA||NEVER||vector\n") {
 		t.Fatalf("columns view:\n%s", got)
 	}
-	if got := rowsText(InfoTablesRows("ks", defs)); got != "def|ks|events|BASE TABLE|Astra Data API|\n" {
+	if got := rowsText(InfoTablesRows("ks", defs)); got != "def|ks|events|BASE TABLE|Astra Data API|NULL|\n" {
 		t.Fatalf("tables view: %s", got)
+	}
+	got = rowsText(InfoStatisticsRows("ks", eventsDef(t), eventsIndexes))
+	want = `def|ks|events|0|ks|PRIMARY|1|tenant|NULL|NULL|NULL|NULL||primary|partition key||YES|NULL
+def|ks|events|0|ks|PRIMARY|2|day|NULL|NULL|NULL|NULL||primary|partition key||YES|NULL
+def|ks|events|0|ks|PRIMARY|3|ts|D|NULL|NULL|NULL||primary|clustering||YES|NULL
+def|ks|events|0|ks|PRIMARY|4|seq|A|NULL|NULL|NULL||primary|clustering||YES|NULL
+def|ks|events|1|ks|body_idx|1|body|NULL|NULL|NULL|NULL|YES|regular||{"ascii":false,"caseSensitive":true,"normalize":false}|YES|NULL
+def|ks|events|1|ks|tags_idx|1|tags|NULL|NULL|NULL|NULL|YES|regular|||YES|VALUES(tags)
+def|ks|events|1|ks|v_idx|1|v|NULL|NULL|NULL|NULL|YES|vector||{"metric":"cosine","sourceModel":"other"}|YES|NULL
+`
+	if got != want {
+		t.Fatalf("statistics view: got\n%s\nwant\n%s", got, want)
+	}
+	for view, cols := range infoViews {
+		var rows []Row
+		switch view {
+		case "schemata":
+			rows = SchemataRows([]string{"ks"})
+		case "tables":
+			rows = InfoTablesRows("ks", defs)
+		case "columns":
+			rows = InfoColumnsRows("ks", defs)
+		case "statistics":
+			rows = InfoStatisticsRows("ks", eventsDef(t), eventsIndexes)
+		}
+		if len(rows) == 0 || len(rows[0]) != len(cols) {
+			t.Errorf("information_schema.%s: columns and rows disagree", view)
+		}
 	}
 }
 
@@ -205,6 +234,9 @@ func TestIntrospectionPlansRun(t *testing.T) {
 		{"SELECT DISTINCT data_type FROM information_schema.columns WHERE data_type LIKE 't%' ORDER BY 1", "text\ntimestamp\n"},
 		{"SELECT * FROM information_schema.schemata WHERE schema_name <> 'system'", "def|app\ndef|default_keyspace\n"},
 		{"SELECT upper(table_name) FROM information_schema.tables ORDER BY table_type, table_name", "EVENTS\nUSERS\n"},
+		{"SELECT index_name, column_name, non_unique FROM information_schema.statistics WHERE table_name = 'events' ORDER BY index_name, seq_in_index", "PRIMARY|tenant|0\nPRIMARY|day|0\nPRIMARY|ts|0\nPRIMARY|seq|0\nbody_idx|body|1\ntags_idx|tags|1\nv_idx|v|1\n"},
+		{"SELECT count(*) FROM information_schema.statistics WHERE table_schema = 'default_keyspace' AND table_name = 'events' AND index_name = 'v_idx'", "1\n"},
+		{"SELECT column_name, numeric_precision, numeric_scale, datetime_precision, is_nullable = 'YES' FROM information_schema.columns WHERE table_name = 'events' AND ordinal_position IN (3, 4)", "ts|NULL|NULL|3|false\nseq|10|0|NULL|false\n"},
 	}
 	for _, tt := range tests {
 		_, got := runPlan(t, ex, tt.sql)

@@ -139,6 +139,9 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 	if p, ok, err := planInformationSchema(st, sel, schema); ok {
 		return p, err
 	}
+	if p, ok, err := planNoTable(st, sel, schema); ok {
+		return p, err
+	}
 	fp, err := planTable(st, sel.From, schema)
 	if err != nil {
 		return nil, err

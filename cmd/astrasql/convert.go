@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -20,9 +19,12 @@ import (
 // field is reported with its row instead of failing a whole batch. An empty
 // field is NULL. Collections and vectors are written as JSON: [1, 2],
 // ["a", "b"], {"key": 1}.
-func convertCell(s string, t typesmap.Type) (any, error) {
-	if s == "" {
+func convertCell(s string, quoted bool, t typesmap.Type) (any, error) {
+	if s == "" && !quoted {
 		return nil, nil
+	}
+	if s == "" && t.Kind != typesmap.Text && t.Kind != typesmap.Ascii {
+		return nil, fmt.Errorf(`"" (an empty string) is not a %s: leave the field empty, without quotes, for NULL`, t)
 	}
 	switch t.Kind {
 	case typesmap.KindList, typesmap.KindSet, typesmap.KindMap, typesmap.KindVector:
@@ -239,7 +241,9 @@ func convertScalar(s string, t typesmap.Type) (any, error) {
 				return ts, nil
 			}
 		}
-		return nil, fmt.Errorf("%q is not a timestamp: want RFC 3339, e.g. 2024-05-01T12:00:00Z", abbrev(s))
+		// Years past 9999 or before 0 (+10000-01-01T00:00:00Z): the driver
+		// reads those, and says what is wrong with the rest.
+		return s, nil
 	case typesmap.Inet:
 		if _, err := netip.ParseAddr(strings.TrimSpace(s)); err != nil {
 			return nil, bad(nil)
@@ -253,19 +257,17 @@ func convertScalar(s string, t typesmap.Type) (any, error) {
 	return strings.TrimSpace(s), nil
 }
 
-// decodeBlob reads 0x-prefixed hex or base64 (what -format csv writes).
+// decodeBlob reads a blob as -format csv writes it: 0x and hex digits.
+// Only that form is read, so a value is never taken for another (base64
+// can start with "0x").
 func decodeBlob(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		b, err := hex.DecodeString(s[2:])
-		if err != nil {
-			return nil, fmt.Errorf("%q is not valid hex: %v", abbrev(s), err)
-		}
-		return b, nil
+	if !strings.HasPrefix(s, "0x") && !strings.HasPrefix(s, "0X") {
+		return nil, fmt.Errorf("%q is not a blob: write blobs as 0x followed by hex digits (0x alone is an empty blob)", abbrev(s))
 	}
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := hex.DecodeString(s[2:])
 	if err != nil {
-		return nil, fmt.Errorf("%q is neither base64 nor 0x-prefixed hex", abbrev(s))
+		return nil, fmt.Errorf("%q is not valid hex: %v", abbrev(s), err)
 	}
 	return b, nil
 }
@@ -278,9 +280,37 @@ func csvCollection(v any, dbType string) (string, bool) {
 	default:
 		return "", false
 	}
-	b, err := marshalJSON(jsonValue(v, dbType))
+	b, err := marshalJSON(hexBlobs(jsonValue(v, dbType)))
 	if err != nil {
 		return "", false
 	}
 	return string(bytes.TrimSpace(b)), true
+}
+
+// hexBlobs writes the blobs inside a collection as "0x..." strings, the
+// one form CSV uses for blobs.
+func hexBlobs(v any) any {
+	switch x := v.(type) {
+	case []byte:
+		return "0x" + hex.EncodeToString(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = hexBlobs(e)
+		}
+		return out
+	case orderedObject:
+		out := make(orderedObject, len(x))
+		for i, p := range x {
+			out[i] = jsonPair{hexBlobs(p.k), hexBlobs(p.v)}
+		}
+		return out
+	case [][2]any:
+		out := make([][2]any, len(x))
+		for i, p := range x {
+			out[i] = [2]any{hexBlobs(p[0]), hexBlobs(p[1])}
+		}
+		return out
+	}
+	return v
 }

@@ -93,6 +93,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var o options
 	fs := newFlagSet("astrasql demo", stdout, demoUsage)
 	o.conn.register(fs.FlagSet)
+	fs.Bool("q", false, "quiet: no banner (accepted for symmetry with the prompt)")
 	fs.BoolVar(&o.conn.remote, "remote", false, "run on the database $ASTRA_DB_API_ENDPOINT names (it creates and drops table astrasql_demo_videos there)")
 	fs.IntVar(&o.maxWidth, "maxwidth", 60, "cut table cells wider than this many `columns` (0: never)")
 	rest, code, ok := parseFlags(fs, args, stderr)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +26,7 @@ const maxListedFailures = 100
 // rowFailure is a CSV record that was not loaded.
 type rowFailure struct {
 	Line   int
+	End    int // the last line of the record, when it spans several
 	Reason string
 }
 
@@ -36,12 +36,15 @@ type importResult struct {
 	Failed   []rowFailure
 	Elapsed  time.Duration
 	Canceled bool
+	// DataLines are the lines read after the header (to the last record
+	// read); Blank of them were empty.
+	DataLines, Blank int
 }
 
 // csvRow is a converted record waiting in a batch.
 type csvRow struct {
-	line int
-	vals []any
+	line, end int
+	vals      []any
 }
 
 // importer loads CSV records into a table through multi-row INSERTs.
@@ -92,11 +95,21 @@ func (s *session) reportImport(res importResult, table string) error {
 			fmt.Fprintf(s.errOut, "  ... and %d more\n", len(res.Failed)-i)
 			break
 		}
-		fmt.Fprintf(s.errOut, "  line %d: %s\n", f.Line, f.Reason)
+		if f.End > f.Line {
+			fmt.Fprintf(s.errOut, "  lines %d-%d: %s\n", f.Line, f.End, f.Reason)
+		} else {
+			fmt.Fprintf(s.errOut, "  line %d: %s\n", f.Line, f.Reason)
+		}
 	}
 	if res.Canceled {
 		return errors.New("import canceled")
 	}
+	failedLines := 0
+	for _, f := range res.Failed {
+		failedLines += max(f.End, f.Line) - f.Line + 1
+	}
+	fmt.Fprintf(s.errOut, "The file's %d data lines: %d in the %d rows loaded, %d in the %d rows that failed, %d blank.\n",
+		res.DataLines, res.DataLines-failedLines-res.Blank, res.Loaded, failedLines, len(res.Failed), res.Blank)
 	return fmt.Errorf("%d of %d rows failed to import (listed above)", len(res.Failed), len(res.Failed)+res.Loaded)
 }
 
@@ -115,15 +128,18 @@ func importFile(ctx context.Context, db *sql.DB, file, table string, progressW i
 			return importResult{}, err
 		}
 	}
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1 // a short or long row fails alone
-	header, err := r.Read()
+	r := newCSVReader(f)
+	hrec, err := r.Read()
 	if err == io.EOF {
 		return importResult{}, fmt.Errorf("%s is empty: want a header line naming the columns", file)
 	}
 	if err != nil {
 		return importResult{}, fmt.Errorf("%s: reading the header: %v", file, err)
 	}
+	if hrec.Err != "" {
+		return importResult{}, fmt.Errorf("%s: the header line: %s", file, hrec.Err)
+	}
+	header := hrec.Fields
 	for i := range header {
 		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
 	}
@@ -140,6 +156,8 @@ func importFile(ctx context.Context, db *sql.DB, file, table string, progressW i
 		im.progress.update(im.res.Loaded + len(im.res.Failed))
 		return err
 	}
+	blankBefore := r.Blank
+	lastLine := hrec.End
 	for {
 		if ctx.Err() != nil {
 			im.res.Canceled = true
@@ -149,21 +167,23 @@ func importFile(ctx context.Context, db *sql.DB, file, table string, progressW i
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				im.fail(pe.StartLine, "bad CSV: "+pe.Err.Error())
-				continue
-			}
 			return im.res, err
+		}
+		lastLine = rec.End
+		if rec.Err != "" {
+			im.failSpan(rec.Start, rec.End, "bad CSV: "+rec.Err)
+			continue
 		}
 		vals, reason := im.convert(rec)
 		if reason != "" {
-			im.fail(line, reason)
+			if rec.Lines() > 1 && len(rec.Fields) != len(im.cols) {
+				reason += fmt.Sprintf(" (a quoted field ran over %d lines: an unterminated quote?)", rec.Lines())
+			}
+			im.failSpan(rec.Start, rec.End, reason)
 			continue
 		}
-		batch = append(batch, csvRow{line: line, vals: vals})
+		batch = append(batch, csvRow{line: rec.Start, end: rec.End, vals: vals})
 		if len(batch) == importBatch {
 			if err := flush(); err != nil {
 				break
@@ -178,7 +198,14 @@ func importFile(ctx context.Context, db *sql.DB, file, table string, progressW i
 	}
 	im.progress.finish()
 	im.res.Elapsed = time.Since(start)
+	im.res.DataLines = lastLine - hrec.End
+	im.res.Blank = r.Blank - blankBefore
 	return im.res, nil
+}
+
+// failSpan records a failed record spanning lines start to end.
+func (im *importer) failSpan(start, end int, reason string) {
+	im.res.Failed = append(im.res.Failed, rowFailure{Line: start, End: end, Reason: reason})
 }
 
 func (im *importer) fail(line int, reason string) {
@@ -186,13 +213,13 @@ func (im *importer) fail(line int, reason string) {
 }
 
 // convert checks and converts one record; the reason is empty when it is good.
-func (im *importer) convert(rec []string) ([]any, string) {
-	if len(rec) != len(im.cols) {
-		return nil, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(im.cols))
+func (im *importer) convert(rec *csvRecord) ([]any, string) {
+	if len(rec.Fields) != len(im.cols) {
+		return nil, fmt.Sprintf("has %d fields, the header has %d", len(rec.Fields), len(im.cols))
 	}
-	vals := make([]any, len(rec))
-	for i, s := range rec {
-		v, err := convertCell(s, im.types[i])
+	vals := make([]any, len(rec.Fields))
+	for i, s := range rec.Fields {
+		v, err := convertCell(s, rec.Quoted[i], im.types[i])
 		if err != nil {
 			return nil, fmt.Sprintf("column %s: %v", im.cols[i], err)
 		}
@@ -315,13 +342,10 @@ func quoteIdent(name string) string {
 
 // countRecords counts the CSV records in r (for the progress bar's total).
 func countRecords(r io.Reader) int {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	cr := newCSVReader(r)
 	n := 0
 	for {
-		_, err := cr.Read()
-		if err == io.EOF {
+		if _, err := cr.Read(); err != nil {
 			return n
 		}
 		n++
@@ -399,9 +423,10 @@ const importUsage = `Usage: astrasql import [flags] -table TABLE FILE.csv
        astrasql import [flags] FILE.csv TABLE
 
 Loads a CSV file whose first line names the columns into an existing table,
-500 rows per INSERT. Fields are converted by column type; an empty field is
-NULL; vectors, lists, sets and maps are JSON ([0.1, 0.2], ["a"], {"k": 1});
-blobs are base64 or 0x-hex. Rows that fail are listed with their line and
+500 rows per INSERT. The CSV is PostgreSQL's (COPY ... CSV): an empty field
+without quotes is NULL, "" is an empty string. Fields are converted by
+column type; vectors, lists, sets and maps are JSON ([0.1, 0.2], ["a"],
+{"k": 1}); blobs are 0x and hex digits (0x alone: an empty blob). Rows that fail are listed with their line and
 why; the others are loaded. Exit status 1 when any row failed.
 
 Flags:
@@ -413,6 +438,7 @@ func runImportCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 	var table string
 	fs := newFlagSet("astrasql import", stdout, importUsage)
 	conn.register(fs.FlagSet)
+	fs.Bool("q", false, "quiet: no banner (accepted for symmetry with the prompt)")
 	fs.StringVar(&table, "table", "", "the `table` to load into")
 	rest, code, ok := parseFlags(fs, args, stderr)
 	if !ok {

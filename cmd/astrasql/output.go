@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 )
@@ -56,7 +55,7 @@ type resultWriter interface {
 func newResultWriter(w io.Writer, o outputOptions) resultWriter {
 	switch o.Format {
 	case formatCSV:
-		return &csvWriter{w: csv.NewWriter(w)}
+		return newCSVWriter(w)
 	case formatJSON:
 		return &jsonWriter{w: w, array: true}
 	case formatJSONL:
@@ -81,43 +80,6 @@ func rowCount(n int) string {
 		return "(1 row)"
 	}
 	return fmt.Sprintf("(%d rows)", n)
-}
-
-// csvWriter writes a header line and one record per row. NULL is an empty
-// field; vectors and collections are written in full as JSON (what \import
-// reads back); blobs in base64.
-type csvWriter struct {
-	w    *csv.Writer
-	cols []column
-}
-
-func (c *csvWriter) begin(cols []column) error {
-	c.cols = cols
-	names := make([]string, len(cols))
-	for i, col := range cols {
-		names[i] = col.Name
-	}
-	return c.w.Write(names)
-}
-
-func (c *csvWriter) row(vals []any) error {
-	rec := make([]string, len(vals))
-	for i, v := range vals {
-		if v == nil {
-			continue
-		}
-		if js, ok := csvCollection(v, c.cols[i].DBType); ok {
-			rec[i] = js
-		} else {
-			rec[i] = formatText(v, c.cols[i].DBType, textOptions{})
-		}
-	}
-	return c.w.Write(rec)
-}
-
-func (c *csvWriter) end() error {
-	c.w.Flush()
-	return c.w.Error()
 }
 
 // jsonWriter writes rows as JSON objects with the columns in result order:

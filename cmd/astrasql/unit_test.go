@@ -96,11 +96,13 @@ func TestConvertCell(t *testing.T) {
 		{"x1", "decimal", nil, "not a valid decimal"},
 		{"2024-05-01T12:00:00Z", "timestamp", time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), ""},
 		{"2024-05-01 12:00:00", "timestamp", time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), ""},
-		{"yesterday", "timestamp", nil, "not a timestamp"},
+		{"yesterday", "timestamp", "yesterday", ""}, // the driver says what is wrong
 		{"10.0.0.1", "inet", "10.0.0.1", ""},
 		{"10.0.0.300", "inet", nil, "not a valid inet"},
 		{"0x01ff", "blob", []byte{1, 0xff}, ""},
-		{"aGk=", "blob", []byte("hi"), ""},
+		{"aGk=", "blob", nil, "not a blob: write blobs as 0x"},
+		{"0xD31001", "blob", []byte{0xd3, 0x10, 0x01}, ""},
+		{"0x", "blob", []byte{}, ""},
 		{"[0.5, 1, 2]", "vector<float, 3>", []float32{0.5, 1, 2}, ""},
 		{"[0.5, 1]", "vector<float, 3>", nil, "vector has 2 numbers, the column takes 3"},
 		{"[0.5, \"a\", 1]", "vector<float, 3>", nil, "element 2 is not a number"},
@@ -114,8 +116,15 @@ func TestConvertCell(t *testing.T) {
 		{`[[2]]`, "map<int, text>", nil, "entry 1 is not a [key, value] pair"},
 		{`[1, "NaN", "-Infinity"]`, "vector<float, 3>", nil, ""},
 	}
+	// Quoted: "" is an empty string, and only text takes one.
+	if v, err := convertCell("", true, mustType(t, "text")); err != nil || v != "" {
+		t.Errorf(`"" as text = %#v, %v`, v, err)
+	}
+	if _, err := convertCell("", true, mustType(t, "int")); err == nil {
+		t.Errorf(`"" as int: no error`)
+	}
 	for _, tc := range tests {
-		got, err := convertCell(tc.in, mustType(t, tc.typ))
+		got, err := convertCell(tc.in, false, mustType(t, tc.typ))
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("convertCell(%q, %s) error = %v, want %q", tc.in, tc.typ, err, tc.err)

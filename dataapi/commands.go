@@ -675,9 +675,13 @@ type DeleteRequest struct {
 	Filter   json.RawMessage
 }
 
-// DeleteResult is a delete's outcome; DeletedCount is -1 (unknown) on tables.
+// DeleteResult is a delete's outcome; DeletedCount is -1 (unknown) on
+// tables and for a deleteMany without filter. On a collection deleteMany
+// removes at most 20 documents per command and sets MoreData when more
+// match: send it again until MoreData is false.
 type DeleteResult struct {
 	DeletedCount int
+	MoreData     bool
 	Warnings     []Warning
 }
 
@@ -700,8 +704,9 @@ func (c *Client) delete(ctx context.Context, command string, r DeleteRequest) (*
 		Filter json.RawMessage `json:"filter,omitempty"`
 	}{r.Filter}
 	st := struct {
-		DeletedCount int `json:"deletedCount"`
-	}{-1}
+		DeletedCount int  `json:"deletedCount"`
+		MoreData     bool `json:"moreData"`
+	}{DeletedCount: -1}
 	w, err := c.simple(ctx, command, r.Keyspace, r.Table, body, &st)
-	return &DeleteResult{DeletedCount: st.DeletedCount, Warnings: w}, err
+	return &DeleteResult{DeletedCount: st.DeletedCount, MoreData: st.MoreData, Warnings: w}, err
 }

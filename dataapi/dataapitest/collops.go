@@ -397,7 +397,7 @@ func (h *Handler) collFind(req *request, c *collection, one bool) *result {
 		} else {
 			docs = nil
 		}
-		n := h.opts.pageSize
+		n := h.opts.collPageSize
 		if hasLimit && limit < n {
 			n = limit
 		}
@@ -416,7 +416,7 @@ func (h *Handler) collFind(req *request, c *collection, one bool) *result {
 			})
 			docs = docs[i:]
 		}
-		n := h.opts.pageSize
+		n := h.opts.collPageSize
 		if hasLimit && limit <= n {
 			n = limit
 			if len(docs) > n {

@@ -20,19 +20,24 @@ type Option func(*options)
 
 type options struct {
 	token    string
-	pageSize int
+	pageSize int // tables
+	// collPageSize: collections read with the real server's collection
+	// profile, 20 documents a page (tables moved to 50).
+	collPageSize int
 }
 
 // WithToken makes the server accept only this token (sent in the Token
 // header); without it any non-empty token is accepted.
 func WithToken(token string) Option { return func(o *options) { o.token = token } }
 
-// WithPageSize sets the number of rows a find returns per page (default 50,
-// the current real server's page size; older servers used 20).
+// WithPageSize sets the number of rows (or documents) a find returns per
+// page (default 50 on tables, 20 on collections, as the current real server
+// pages; older servers used 20 for tables too).
 func WithPageSize(n int) Option {
 	return func(o *options) {
 		if n > 0 {
 			o.pageSize = n
+			o.collPageSize = n
 		}
 	}
 }
@@ -50,7 +55,7 @@ type Handler struct {
 
 // NewHandler returns a Handler holding an empty keyspace default_keyspace.
 func NewHandler(opts ...Option) *Handler {
-	h := &Handler{opts: options{pageSize: 50}, keyspaces: map[string]*keyspace{}}
+	h := &Handler{opts: options{pageSize: 50, collPageSize: 20}, keyspaces: map[string]*keyspace{}}
 	for _, o := range opts {
 		o(&h.opts)
 	}

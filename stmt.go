@@ -52,3 +52,33 @@ func named(args []driver.Value) []driver.NamedValue {
 	}
 	return out
 }
+
+// DescribeResult says, from the plan and before the statement runs,
+// whether it returns rows, and the name and CQL type of each result column
+// ("int", "list<text>", "vector<float, 3>"; "" for a value computed by the
+// driver whose type is not known). database/sql cannot ask this before
+// running a query; a front end that must (the PostgreSQL protocol's
+// Describe, package pgwire) reaches it through sql.Conn.Raw and the
+// driver.Stmt returned by PrepareContext.
+func (s *stmt) DescribeResult(ctx context.Context) (query bool, names, types []string, err error) {
+	if s.c.closed {
+		return false, nil, nil, driver.ErrBadConn
+	}
+	p, err := s.c.k.plan(ctx, s.st)
+	if err != nil {
+		return false, nil, nil, err
+	}
+	cols := p.Columns
+	if s.st.Explain {
+		cols = planner.ExplainColumns
+	}
+	for _, c := range cols {
+		names = append(names, c.Name)
+		if c.Type.Kind == "" {
+			types = append(types, "")
+		} else {
+			types = append(types, c.Type.String())
+		}
+	}
+	return p.Query || s.st.Explain, names, types, nil
+}

@@ -65,6 +65,8 @@ Usage:
                                         a filter, a vector search and an EXPLAIN
   astrasql serve [-addr 127.0.0.1:8181] [-token T]
                                         run the local Data API server
+  astrasql pgwire [-addr 127.0.0.1:5433] [-dsn DSN]
+                                        serve the PostgreSQL protocol (psql, pgx, JDBC...)
   astrasql -version
 
 Connection (first that applies):
@@ -214,6 +216,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, append(before, after...), stdin, stdout, stderr)
 	case "import":
 		return runImportCommand(ctx, append(before, after...), stdout, stderr)
+	case "pgwire":
+		return pgwireCommand(ctx, append(before, after...), stdout, stderr)
 	case "help":
 		args = []string{"-h"}
 	}

@@ -183,7 +183,7 @@ func (c *csvReader) record() (*csvRecord, error) {
 			n, _ := c.r.Peek(2)
 			if len(n) > 0 && n[0] != ',' && n[0] != '\n' && !(n[0] == '\r' && len(n) > 1 && n[1] == '\n') {
 				rec.End = c.line
-				rec.Err = fmt.Sprintf("text after the closing quote of a field (a quote inside a quoted field is written \"\")")
+				rec.Err = "text after the closing quote of a field (a quote inside a quoted field is written \"\")"
 				if c.line > quoteLine {
 					rec.Err += fmt.Sprintf("; the quoted field opened at line %d ran to line %d: an unterminated quote?", quoteLine, c.line)
 				}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
+	"regexp"
 	"strings"
-
-	"github.com/astrasql/astrasql/typesmap"
 )
 
 // errorText is an error's message for a person using SQL: without the
@@ -21,22 +19,22 @@ var goTypeWords = map[string]string{
 	"[]uint8": "a blob", "[]float32": "a vector", "[]interface {}": "a list", "*big.Int": "a number",
 }
 
+// goTypeMsg is how the driver refuses a value of the wrong type.
+var goTypeMsg = regexp.MustCompile(`(?:value )?("(?:[^"\\]|\\.)*"|\S+) has Go type (\S+), which an? (\w+) column does not take`)
+
 func sqlTerms(err error) string {
-	msg := err.Error()
-	var ve *typesmap.ValueError
-	if errors.As(err, &ve) && strings.HasPrefix(ve.Reason, "has Go type ") {
-		goType, _, _ := strings.Cut(strings.TrimPrefix(ve.Reason, "has Go type "), ",")
-		what, ok := goTypeWords[goType]
+	msg := goTypeMsg.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		p := goTypeMsg.FindStringSubmatch(m)
+		what, ok := goTypeWords[p[2]]
 		if !ok {
 			what = "a value of another type"
 		}
-		reason := what + ", which " + article(string(ve.Type.Kind)) + " column does not take"
+		s := p[1] + " is " + what + ", which " + article(p[3]) + " column does not take"
 		if what == "a string" {
-			reason += " (write numbers, booleans and vectors without quotes)"
+			s += " (write numbers and booleans without quotes, blobs as 0x...)"
 		}
-		msg = strings.Replace(msg, ve.Reason, "is "+reason, 1)
-		msg = strings.Replace(msg, "value "+ve.Value+" is ", ve.Value+" is ", 1)
-	}
+		return s
+	})
 	if strings.Contains(msg, "no token:") {
 		msg = "no token: set ASTRA_DB_APPLICATION_TOKEN, or add token=... to the -dsn URL (only a loopback endpoint has a default token)"
 	}

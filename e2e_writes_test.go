@@ -11,14 +11,13 @@ import (
 	"testing"
 
 	"github.com/astrasql/astrasql"
-	"github.com/astrasql/astrasql/dataapi/dataapitest"
 	"github.com/astrasql/astrasql/typesmap"
 )
 
-// e2eOpenDSN opens a database on srv with extra DSN options.
-func e2eOpenDSN(t testing.TB, srv *dataapitest.Server, opts string) *sql.DB {
+// e2eOpenDSN opens a database on the server at url with extra DSN options.
+func e2eOpenDSN(t testing.TB, url string, opts string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("astra", srv.URL+"?keyspace=default_keyspace&token=test-token"+opts)
+	db, err := sql.Open("astra", url+"?keyspace=default_keyspace&token=test-token"+opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +36,7 @@ func TestSafeUpdates(t *testing.T) {
 	e2eExec(t, plain, `CREATE INDEX su_g ON su (g)`)
 	e2eExec(t, plain, `INSERT INTO su (id, g, s) VALUES (1, 0, 'a'), (2, 0, 'b'), (3, 1, 'c')`)
 	e2eExec(t, plain, `INSERT INTO sc (p, c, v) VALUES (1, 1, 'a'), (1, 2, 'b'), (2, 1, 'c')`)
-	safe := e2eOpenDSN(t, srv, "&safe_updates=true")
+	safe := e2eOpenDSN(t, srv.URL, "&safe_updates=true")
 
 	refused := []struct {
 		q, why string

@@ -61,6 +61,9 @@ func (it *cursorIter) Next() (planner.Row, error) {
 func (it *cursorIter) Close() error { return it.cur.Close() }
 
 func (e *executor) InsertMany(ctx context.Context, c *planner.Command) (int64, error) {
+	if repeatsKey(c.Keys) {
+		return e.insertInOrder(ctx, c) // insertorder.go
+	}
 	res, err := e.client.InsertMany(ctx, dataapi.InsertManyRequest{Keyspace: c.Keyspace, Table: c.Table,
 		Rows: c.Documents, Ordered: false})
 	if err != nil {

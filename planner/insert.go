@@ -124,14 +124,20 @@ func (s *insertStep) command(b *Binding) (*Command, error) {
 		keys[j] = append(appendJSONString(nil, col.Name), ':')
 	}
 	prev := 64
+	if len(s.rows) > 1 {
+		c.Keys = make([]string, len(s.rows))
+	}
+	var key []byte // the row's primary key values as sent, NUL-separated
 	for i, row := range s.rows {
 		doc := make([]byte, 0, prev+prev/8)
 		doc = append(doc, '{')
+		key = key[:0]
 		for j, col := range s.cols {
 			if j > 0 {
 				doc = append(doc, ',')
 			}
 			doc = append(doc, keys[j]...)
+			start := len(doc)
 			var err error
 			if row[j].Kind == litParam {
 				if v := b.Arg(row[j].Param); v == nil && s.keys[col.Name] {
@@ -155,6 +161,12 @@ func (s *insertStep) command(b *Binding) (*Command, error) {
 				}
 				return nil, err
 			}
+			if s.keys[col.Name] {
+				key = append(append(key, doc[start:]...), 0)
+			}
+		}
+		if c.Keys != nil {
+			c.Keys[i] = string(key)
 		}
 		c.Documents[i] = append(doc, '}')
 		prev = len(c.Documents[i])
@@ -188,5 +200,21 @@ func (s *insertStep) explainBound(b *Binding) (string, string) {
 	if len(s.rows) > 100 {
 		detail += fmt.Sprintf(" (%d rows: sent in chunks of 100, concurrently)", len(s.rows))
 	}
+	if n := repeatedKeys(c.Keys); n > 0 {
+		detail += fmt.Sprintf(" (%d row(s) repeat the primary key of a later row: only the last row of each key is sent, as running the rows in order would leave)", n)
+	}
 	return "insertMany", detail
+}
+
+// repeatedKeys counts the rows whose key a later row repeats.
+func repeatedKeys(keys []string) int {
+	seen := make(map[string]bool, len(keys))
+	n := 0
+	for _, k := range keys {
+		if seen[k] {
+			n++
+		}
+		seen[k] = true
+	}
+	return n
 }

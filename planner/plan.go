@@ -86,6 +86,10 @@ type Command struct {
 	IncludeSimilarity bool
 	// Documents are insertMany's rows.
 	Documents []json.RawMessage
+	// Keys, when set, identify each document's primary key (equal strings:
+	// the same row): a key repeated in one INSERT must end with the last
+	// of its rows' values, as if the rows ran in order.
+	Keys []string
 	// Columns are the expected row columns of a read, in row order
 	// ("$similarity" last when asked for).
 	Columns []typesmap.Column

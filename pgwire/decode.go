@@ -266,8 +266,8 @@ func fromBinary(m *pgtype.Map, oid uint32, data []byte, col typesmap.Type) (any,
 		if err != nil {
 			return nil, err
 		}
-		if col.Kind == typesmap.Varint || col.Kind != typesmap.Decimal && n.Exp >= 0 && col.Kind != "" {
-			return fromText(typesmap.Of(typesmap.Varint), new(big.Int).Mul(n.Int, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.Exp)), nil)).String())
+		if col.Kind == typesmap.Varint && n.Int != nil && n.Exp >= 0 {
+			return new(big.Int).Mul(n.Int, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.Exp)), nil)), nil
 		}
 		return s, nil
 	case oidBytea:

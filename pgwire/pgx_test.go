@@ -25,8 +25,15 @@ func startServer(t testing.TB, cfg pgwire.Config) string {
 	t.Helper()
 	api := dataapitest.NewServer()
 	t.Cleanup(api.Close)
+	return startFront(t, cfg, api.URL, nil)
+}
+
+// startFront runs a front end over the Data API at apiURL; wrap, if set,
+// wraps its listener.
+func startFront(t testing.TB, cfg pgwire.Config, apiURL string, wrap func(net.Listener) net.Listener) string {
+	t.Helper()
 	if cfg.DSN == "" {
-		cfg.DSN = api.URL + "?keyspace=default_keyspace"
+		cfg.DSN = apiURL + "?keyspace=default_keyspace"
 	}
 	srv, err := pgwire.NewServer(cfg)
 	if err != nil {
@@ -36,6 +43,10 @@ func startServer(t testing.TB, cfg pgwire.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	addr := ln.Addr().String()
+	if wrap != nil {
+		ln = wrap(ln)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -44,7 +55,7 @@ func startServer(t testing.TB, cfg pgwire.Config) string {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return ln.Addr().String()
+	return addr
 }
 
 func connURL(addr string) string {

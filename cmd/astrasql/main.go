@@ -79,21 +79,22 @@ Flags:
 `
 
 const metaHelp = `Meta commands (at the start of a line; statements end with ';'):
-  \\d                 list tables
-  \\d TABLE           columns (type, primary key) and indexes of TABLE
-  \\l                 list keyspaces
-  \\c KEYSPACE        switch to KEYSPACE (also USE KEYSPACE;)
-  \\x [on|off|auto]   expanded display: one line per column (auto: when too wide)
-  \\pset null TEXT    show NULL as TEXT (e.g. \\pset null '(null)')
-  \\pset pager on|off|always   page long results on a terminal ($PAGER, else less)
-  \\o [FILE]          send results to FILE (\\o alone: back to the screen)
-  \\timing [on|off]   show how long each statement takes
-  \\format FORMAT     table, csv, json or jsonl
-  \\safe [on|off]     refuse UPDATE/DELETE not by full primary key (on at the prompt)
-  \\import FILE TABLE load a CSV file (header line names the columns)
-  \\i FILE            run the statements in FILE
-  \\? or \\help        this help
-  \\q                 quit (or Ctrl-D)
+  \d                 list tables
+  \d TABLE           columns (type, primary key) and indexes of TABLE
+  \l                 list keyspaces
+  \c KEYSPACE        switch to KEYSPACE (also USE KEYSPACE;)
+  \x [on|off|auto]   expanded display: one line per column (auto, the prompt's
+                     default: when a table does not fit the window)
+  \pset null TEXT    show NULL as TEXT (e.g. \pset null '(null)')
+  \pset pager on|off|always   page long results on a terminal ($PAGER, else less)
+  \o [FILE]          send results to FILE (\o alone: back to the screen)
+  \timing [on|off]   show how long each statement takes
+  \format FORMAT     table, csv, json or jsonl
+  \safe [on|off]     refuse UPDATE/DELETE not by full primary key (on at the prompt)
+  \import FILE TABLE load a CSV file (header line names the columns)
+  \i FILE            run the statements in FILE
+  \? or \help        this help
+  \q                 quit (or Ctrl-D)
 Ctrl-C cancels the running statement, or clears the statement being typed.
 Server warnings are printed after a statement's result (-q hides them).
 `
@@ -282,6 +283,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	s := newSession(db, stdout, stderr, o)
 	s.conn, s.warn = &o.conn, w
 	defer s.close()
+	if interactive && !o.expanded {
+		// At the prompt a table too wide for the window, even with its
+		// text wrapped, is shown expanded (\x off to keep tables).
+		s.opts.ExpandAuto = true
+	}
 
 	switch {
 	case scriptName != "":

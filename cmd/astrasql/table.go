@@ -101,7 +101,13 @@ func (t *tableWriter) flushIfBig() error {
 func (t *tableWriter) start() error {
 	t.started = true
 	capped := t.cappedWidths()
-	if t.mayExpand() && tableWidth(capped) > t.o.TermWidth {
+	// A result read whole (EXPLAIN) is expanded rather than wrapped; with
+	// \x auto, a table that does not fit even with its text wrapped.
+	tooWide := tableWidth(capped) > t.o.TermWidth
+	if !t.o.AutoExpand {
+		tooWide = tableWidth(t.fit(capped)) > t.o.TermWidth
+	}
+	if t.mayExpand() && tooWide {
 		t.exp = &expandedWriter{w: t.w, o: t.o}
 		t.exp.begin(t.cols)
 		for _, r := range t.raw {
@@ -185,7 +191,8 @@ func (t *tableWriter) fit(w []int) []int {
 	floor := make([]int, len(w))
 	for i := range w {
 		if t.fixed[i] {
-			floor[i] = 1
+			// A short header is not worth wrapping.
+			floor[i] = min(runewidth.StringWidth(escapeControl(t.cols[i].Name)), 6)
 			for _, r := range t.batch {
 				floor[i] = max(floor[i], runewidth.StringWidth(r[i]))
 			}
@@ -198,7 +205,10 @@ func (t *tableWriter) fit(w []int) []int {
 		fixed bool
 		floor int
 	}{{false, 2 * minFlexWidth}, {true, 0}, {false, 0}}
-	for _, p := range passes {
+	for k, p := range passes {
+		if k == 2 && !t.canFit(w, floor) {
+			break // the terminal wraps the lines anyway: keep text readable
+		}
 		for tableWidth(w) > t.o.TermWidth {
 			wi := -1
 			for i := range w {
@@ -213,6 +223,18 @@ func (t *tableWriter) fit(w []int) []int {
 		}
 	}
 	return w
+}
+
+// canFit says whether the table fits the terminal with its text-like
+// columns at their floor.
+func (t *tableWriter) canFit(w, floor []int) bool {
+	x := append([]int(nil), w...)
+	for i := range x {
+		if !t.fixed[i] {
+			x[i] = floor[i]
+		}
+	}
+	return tableWidth(x) <= t.o.TermWidth
 }
 
 // cellLines cuts a text-like value at MaxWidth and wraps it at the

@@ -47,7 +47,7 @@ func (c *completer) columnNames(line string) []string {
 				c.columns = map[string][]string{}
 			}
 			cols, ok := c.columns[t]
-			if !ok {
+			if !ok && c.s != nil {
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 				rows, err := queryMaps(ctx, c.s.db, "DESCRIBE "+quoteIdent(t))
 				cancel()

@@ -153,7 +153,7 @@ func TestInsertSQL(t *testing.T) {
 }
 
 func TestComplete(t *testing.T) {
-	c := &completer{tables: []string{"films", "fruits"}}
+	c := &completer{tables: []string{"films", "fruits"}, columns: map[string][]string{"films": {"title", "year"}}}
 	tests := []struct {
 		line string
 		head string
@@ -164,6 +164,9 @@ func TestComplete(t *testing.T) {
 		{"SELECT * FROM f", "SELECT * FROM ", []string{"films ", "float ", "from ", "fruits "}},
 		{`\ti`, "", []string{`\timing `}},
 		{"SELECT ", "SELECT ", nil},
+		{"SELECT * FROM films WHERE ye", "SELECT * FROM films WHERE ", []string{"year "}},
+		{"INSERT INTO FILMS (tit", "INSERT INTO FILMS (", []string{"title "}},
+		{"SELECT * FROM fruits WHERE ye", "SELECT * FROM fruits WHERE ", nil},
 	}
 	for _, tc := range tests {
 		head, got, tail := c.complete(tc.line, len(tc.line))

@@ -222,11 +222,11 @@ func (k *core) staleSchema(err error) bool {
 // schemaChanged recognises errors that mean the cached schema is stale.
 func schemaChanged(err error) bool {
 	var pw *planner.PartialWriteError
-	if errors.As(err, &pw) && pw.Done > 0 {
-		return false // some rows were written: do not write them twice
+	if errors.As(err, &pw) && (pw.Done > 0 || pw.Unknown > 0) {
+		return false // some rows were (or may have been) written: do not write them twice
 	}
 	var ie *InsertError
-	if errors.As(err, &ie) && ie.Written > 0 {
+	if errors.As(err, &ie) && (ie.Written > 0 || ie.unknown() > 0) {
 		return false
 	}
 	var sce *dataapi.SchemaChangedError

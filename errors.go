@@ -111,6 +111,17 @@ func (e *InsertError) Error() string {
 
 func (e *InsertError) Unwrap() error { return e.Err }
 
+// unknown counts the rows that may or may not be written.
+func (e *InsertError) unknown() int {
+	n := 0
+	for _, r := range e.Rows {
+		if r.Status == "unknown" {
+			n++
+		}
+	}
+	return n
+}
+
 func insertError(ks, table string, res *dataapi.InsertManyResult, err error) error {
 	e := &InsertError{Keyspace: ks, Table: table, Err: err}
 	for i, r := range res.Rows {

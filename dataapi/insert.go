@@ -47,12 +47,14 @@ const (
 	// RowInserted: the server confirmed the write.
 	RowInserted
 	// RowFailed: the server refused the row (or the whole request) and did
-	// not write it; Err says why.
+	// not write it, a refusal made before the write (APIError.NotApplied);
+	// Err says why.
 	RowFailed
 	// RowUnknown: the outcome is not confirmed either way: the request
 	// failed at HTTP level (timeout, reset, 5xx after retries), the context
-	// ended while it was in flight, or the database reported a server-side
-	// failure such as a write timeout. The row may or may not be written.
+	// ended while it was in flight, or the database reported a failure that
+	// may follow a write, such as a write timeout. The row may or may not
+	// be written.
 	RowUnknown
 )
 
@@ -300,10 +302,10 @@ func (c *Client) insertChunk(ctx context.Context, r *InsertManyRequest, start, e
 		if idx >= 0 && idx < len(env.errors) {
 			e = env.errors[idx]
 		}
-		if e.Family == "SERVER" {
+		if !e.NotApplied() {
 			return RowUnknown, e // e.g. a write timeout: maybe written
 		}
-		return RowFailed, e
+		return RowFailed, e // refused: not written (insertoutcome.go)
 	}
 	all := true
 	switch {

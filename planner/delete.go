@@ -208,20 +208,30 @@ func (s *deleteInStep) Run(ctx context.Context, ex Executor, b *Binding) (*Resul
 		return nil, err
 	}
 	var n, done int64 // rows found so far; rows of the chunks deleted
-	fail := func(i int, err error) (*Result, error) {
-		if i == 0 {
-			return nil, err // nothing deleted yet
+	// fail reports chunk i failing; sent says whether its deleteMany was
+	// sent (it may then be applied, unless the server says it was not).
+	fail := func(i int, sent bool, err error) (*Result, error) {
+		maybe := sent && !NotApplied(err)
+		if i == 0 && !maybe {
+			return nil, err // nothing deleted
 		}
 		if !s.count {
+			if maybe {
+				return nil, fmt.Errorf("astrasql: deleteMany %d of %d failed and may have been applied; the first %d were applied: %w", i+1, len(deletes), i, err)
+			}
 			return nil, fmt.Errorf("astrasql: deleteMany %d of %d failed; the first %d were applied: %w", i+1, len(deletes), i, err)
 		}
-		return nil, &PartialWriteError{Command: "deleteMany", Done: done, Err: err}
+		pw := &PartialWriteError{Command: "deleteMany", Done: done, Err: err}
+		if maybe {
+			pw.Unknown = n - done // the rows of chunk i found by its probe
+		}
+		return nil, pw
 	}
 	for i, d := range deletes {
 		if s.count {
 			rows, err := ex.Read(ctx, probes[i])
 			if err != nil {
-				return fail(i, err)
+				return fail(i, false, err)
 			}
 			for {
 				if _, err = rows.Next(); err != nil {
@@ -231,11 +241,11 @@ func (s *deleteInStep) Run(ctx context.Context, ex Executor, b *Binding) (*Resul
 			}
 			rows.Close()
 			if err != io.EOF {
-				return fail(i, err)
+				return fail(i, false, err)
 			}
 		}
 		if _, err := ex.Do(ctx, d); err != nil {
-			return fail(i, err)
+			return fail(i, true, err)
 		}
 		done = n
 	}

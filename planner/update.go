@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -456,10 +457,10 @@ func (s *perRowStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result,
 	defer cancel()
 	work := make(chan []byte)
 	var (
-		mu       sync.Mutex
-		done     int64
-		firstErr error
-		wg       sync.WaitGroup
+		mu            sync.Mutex
+		done, unknown int64
+		firstErr      error
+		wg            sync.WaitGroup
 	)
 	fail := func(err error) {
 		mu.Lock()
@@ -478,15 +479,23 @@ func (s *perRowStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result,
 		go func() {
 			defer wg.Done()
 			for f := range work {
+				if ctx.Err() != nil {
+					continue // stopped: not sent
+				}
 				c := *tmpl
 				c.Filter = f
-				if _, err := ex.Do(ctx, &c); err != nil {
-					fail(err)
-					continue
-				}
+				_, err := ex.Do(ctx, &c)
 				mu.Lock()
-				done++
+				switch {
+				case err == nil:
+					done++
+				case !NotApplied(err):
+					unknown++ // in flight: the server may have written it
+				}
 				mu.Unlock()
+				if err != nil {
+					fail(err)
+				}
 			}
 		}()
 	}
@@ -521,21 +530,38 @@ loop:
 		firstErr = ctx.Err()
 	}
 	if firstErr != nil {
-		return nil, &PartialWriteError{Command: s.name, Done: done, Err: firstErr}
+		return nil, &PartialWriteError{Command: s.name, Done: done, Unknown: unknown, Err: firstErr}
 	}
 	return &Result{RowsAffected: done}, nil
 }
 
 // PartialWriteError reports a per-row UPDATE/DELETE that stopped: Done rows
-// were written before Err.
+// were confirmed written before Err; Unknown more were in flight (or
+// failed in a way that may follow a write, such as a timeout): the server
+// may or may not have written them. Rows refused by the server, and rows
+// not sent, are in neither count.
 type PartialWriteError struct {
 	Command string
 	Done    int64
+	Unknown int64
 	Err     error
 }
 
 func (e *PartialWriteError) Error() string {
+	if e.Unknown > 0 {
+		return fmt.Sprintf("astrasql: %s stopped after %d row(s) were written and %d more may have been (in flight, outcome unknown): %v",
+			e.Command, e.Done, e.Unknown, e.Err)
+	}
 	return fmt.Sprintf("astrasql: %s stopped after %d row(s) were written: %v", e.Command, e.Done, e.Err)
+}
+
+// NotApplied says whether err means the server did not apply the command:
+// the executor's errors say so with a NotApplied() bool method (dataapi's
+// API and HTTP errors do). Any other error (a timeout, a lost connection,
+// a context ended while the command was in flight) leaves it unknown.
+func NotApplied(err error) bool {
+	var na interface{ NotApplied() bool }
+	return errors.As(err, &na) && na.NotApplied()
 }
 
 func (e *PartialWriteError) Unwrap() error { return e.Err }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/astrasql/astrasql"
 )
 
 // errorText is an error's message for a person using SQL: without the
@@ -35,6 +38,10 @@ func sqlTerms(err error) string {
 		}
 		return s
 	})
+	var su *astrasql.SafeUpdatesError
+	if errors.As(err, &su) {
+		msg = strings.Replace(msg, "(safe_updates=false in the DSN, Config.SafeUpdates = false)", `(\safe off at the prompt, or -safe-updates=false)`, 1)
+	}
 	if strings.Contains(msg, "no token:") {
 		msg = "no token: set ASTRA_DB_APPLICATION_TOKEN, or add token=... to the -dsn URL (only a loopback endpoint has a default token)"
 	}

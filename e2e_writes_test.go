@@ -276,3 +276,25 @@ func TestTxArgTypesCheckedAtExec(t *testing.T) {
 type failingValuer struct{}
 
 func (failingValuer) Value() (driver.Value, error) { return nil, errors.New("valuer broke") }
+
+// TestExplainSaysUnconditional: EXPLAIN of an UPDATE or DELETE that reads
+// keys and then writes each row says the writes are unconditional and what
+// that does with concurrent writers; by primary key it does not.
+func TestExplainSaysUnconditional(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE ex (id int PRIMARY KEY, g int, s text)`)
+	for _, c := range []struct {
+		q, want string
+	}{
+		{`EXPLAIN UPDATE ex SET s = 'x' WHERE g = 0`, "a row deleted meanwhile by another writer is re-created"},
+		{`EXPLAIN DELETE FROM ex WHERE s = 'orig'`, "a row changed meanwhile by another writer to no longer match is deleted anyway"},
+	} {
+		got := strings.Join(e2eQuery(t, db, c.q), "\n")
+		if !strings.Contains(got, "unconditional") || !strings.Contains(got, c.want) {
+			t.Errorf("%s:\n%s\nwant it to say %q", c.q, got, c.want)
+		}
+	}
+	if got := strings.Join(e2eQuery(t, db, `EXPLAIN UPDATE ex SET s = 'x' WHERE id = 1`), "\n"); strings.Contains(got, "unconditional") {
+		t.Errorf("by primary key: %s", got)
+	}
+}

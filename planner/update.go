@@ -593,5 +593,14 @@ func (s *perRowStep) explainSteps(b *Binding) [][2]string {
 		keyNames = append(keyNames, `:"<key>"`...)
 	}
 	c.Filter = append(keyNames, '}')
-	return append(rows, [2]string{s.name, fmt.Sprintf("%s (one per row, %d at a time)", c.JSON(true), WriteConcurrency)})
+	return append(rows, [2]string{s.name, fmt.Sprintf("%s (one per row, %d at a time; %s)", c.JSON(true), WriteConcurrency, s.race())})
+}
+
+// race says plainly what reading keys and then writing each row means
+// with other writers: the Data API has no conditional writes.
+func (s *perRowStep) race() string {
+	if s.name == "deleteOne" {
+		return "unconditional: WHERE is checked when the keys are read, not when each row is deleted, so a row changed meanwhile by another writer to no longer match is deleted anyway"
+	}
+	return "unconditional: WHERE is checked when the keys are read, not when each row is written, so a row deleted meanwhile by another writer is re-created (holding its key and the SET columns) and one changed meanwhile to no longer match is updated anyway"
 }

@@ -266,6 +266,9 @@ func preLex(src string) (*lexed, error) {
 	if len(toks) == 0 {
 		return nil, lx.errAt(len(src), "", "empty statement")
 	}
+	if err := lx.checkNesting(toks); err != nil {
+		return nil, err
+	}
 	// One trailing ';'.
 	for i, t := range toks {
 		if t.typ == ';' {

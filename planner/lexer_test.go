@@ -128,6 +128,15 @@ func FuzzParse(f *testing.F) {
 		"SELECT \"a\"\"b\" FROM `t` -- c\n/* d */",
 		"TRUNCATE TABLE users",
 		"CREATE TABLE t (a int PRIMARY KEY)",
+		// Deep nesting, above and below MaxNesting (see nesting_test.go).
+		"INSERT INTO users (id, tags) VALUES (1, " + strings.Repeat("[", 3000) + strings.Repeat("]", 3000) + ")",
+		"INSERT INTO users (id, attrs) VALUES (1, " + strings.Repeat("{'a': ", 500) + "1" + strings.Repeat("}", 500) + ")",
+		"SELECT id FROM users WHERE " + strings.Repeat("NOT ", 3000) + "id = 1",
+		"SELECT id FROM users WHERE " + strings.Repeat("(", 1500) + "id = 1" + strings.Repeat(")", 1500),
+		"SELECT id FROM users WHERE " + strings.Repeat("(", 3000) + "id = 1",
+		"SELECT 1" + strings.Repeat("+1", 3000) + " FROM users",
+		"SELECT " + strings.Repeat("CASE WHEN ", 800) + "1" + strings.Repeat(" THEN 1 END", 800) + " FROM users",
+		"CREATE TABLE t (a int PRIMARY KEY, b " + strings.Repeat("list<", 3000) + "int" + strings.Repeat(">", 3000) + ")",
 	} {
 		f.Add(s)
 	}

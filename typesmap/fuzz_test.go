@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -289,4 +290,23 @@ func FuzzFastFloat(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDeepDescriptor: a type descriptor nested far deeper than any type is
+// refused at once (each level decodes its children again: no limit would
+// cost time quadratic in the depth).
+func TestDeepDescriptor(t *testing.T) {
+	n := 5000 // under encoding/json's own limit of 10000
+	deep := strings.Repeat(`{"type":"list","valueType":`, n) + `"int"` + strings.Repeat("}", n)
+	var typ Type
+	if err := json.Unmarshal([]byte(deep), &typ); err == nil || !strings.Contains(err.Error(), "nested") {
+		t.Errorf("deep descriptor: %v", err)
+	}
+	if _, err := DecodeColumns([]byte(`{"a":` + deep + `}`)); err == nil {
+		t.Error("DecodeColumns of a deep descriptor: no error")
+	}
+	ok := strings.Repeat(`{"type":"list","valueType":`, 5) + `"int"` + strings.Repeat("}", 5)
+	if err := json.Unmarshal([]byte(ok), &typ); err != nil {
+		t.Errorf("5 levels: %v", err)
+	}
 }

@@ -274,6 +274,12 @@ func marshalPlain(v any) ([]byte, error) {
 // definition and apiSupport as the server sends them).
 func (t *Type) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
+	// Each level decodes its keyType/valueType again from its raw bytes:
+	// unbounded depth would cost time quadratic in it (and deep stacks).
+	// A level of type is at most a few of JSON (a UDT's definition.fields).
+	if jsonDepthOver(data, 4*maxCQLDepth) {
+		return fmt.Errorf("typesmap: type descriptor nested more than %d levels: %s", 4*maxCQLDepth, truncate(data))
+	}
 	if len(data) > 0 && data[0] == '"' {
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
@@ -397,4 +403,30 @@ func EncodeColumns(cols []Column) ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// jsonDepthOver reports whether JSON data nests arrays and objects more
+// than limit levels; it stops reading where it passes the limit.
+func jsonDepthOver(data []byte, limit int) bool {
+	depth, inStr := 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inStr:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,6 +24,10 @@ func FuzzHandler(f *testing.F) {
 		`{"alterTable":{"operation":{"add":{"columns":{"q":{"type":"vector","dimension":"2"}}}}}}`,
 		`{"findOne":{"projection":{"*":0}}}`,
 		`[1,2,3]`, `{"a":`, `{"find":{"filter":{"age":1e99999}}}`,
+		// Deep nesting: the JSON parser stops at maxDepth, filters recurse under it.
+		`{"find":{"filter":` + strings.Repeat(`{"$not":`, 2000) + `{"age":1}` + strings.Repeat("}", 2000) + `}}`,
+		`{"find":{"filter":` + strings.Repeat(`{"$and":[`, 400) + `{"age":1}` + strings.Repeat("]}", 400) + `}}`,
+		`{"insertOne":{"document":{"id":"d","tags":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}}}`,
 	}
 	for _, s := range seeds {
 		f.Add(s)

@@ -7,6 +7,32 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
+// posCursor computes line and column of offsets met in increasing order in
+// time linear in the text: each call goes on from the previous offset
+// (recomputing from the start of the text, as lineCol does, made the
+// pre-lexing of large literals quadratic: 97% of the time of a 40-row
+// INSERT of 1536-dimension vectors).
+type posCursor struct {
+	off, line, col int
+}
+
+func (p *posCursor) lineCol(s string, off int) (int, int) {
+	off = min(max(off, 0), len(s))
+	if p.line == 0 || off < p.off {
+		p.off, p.line, p.col = 0, 1, 1
+	}
+	for _, r := range s[p.off:off] {
+		if r == '\n' {
+			p.line++
+			p.col = 1
+		} else {
+			p.col++
+		}
+	}
+	p.off = off
+	return p.line, p.col
+}
+
 // Typed errors for wrong argument counts and wrong literal values, with
 // where in the statement they are when the text tells.
 

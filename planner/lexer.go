@@ -149,6 +149,8 @@ type lexed struct {
 	explain  bool
 	keyword  string // first keyword after EXPLAIN, lower case
 	bodyFrom int    // offset in src where the statement (after EXPLAIN) starts
+
+	pos posCursor // line and column of the offsets met in order (errpos.go)
 }
 
 // SyntaxError reports where a statement could not be read.
@@ -493,7 +495,7 @@ func (r *rewriter) param(t token) (int, error) {
 	default:
 		return 0, lx.errAt(t.start, txt, "unexpected placeholder")
 	}
-	line, col := lineCol(lx.src, t.start)
+	line, col := lx.pos.lineCol(lx.src, t.start)
 	if name == "" {
 		if lx.named {
 			return 0, lx.errAt(t.start, txt, "cannot mix positional (?) and named (:name, @name) placeholders in one statement")
@@ -529,7 +531,7 @@ func (r *rewriter) literal() (*Literal, error) {
 	}
 	t := r.toks[r.i]
 	txt := r.text(t)
-	line, col := lineCol(lx.src, t.start)
+	line, col := lx.pos.lineCol(lx.src, t.start)
 	l := &Literal{Line: line, Col: col}
 	switch {
 	case t.typ == sqlparser.VALUE_ARG || t.typ == sqlparser.LIST_ARG || isAtName(t):

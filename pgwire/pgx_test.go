@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,5 +218,47 @@ func TestPgxQueries(t *testing.T) {
 	var n int64
 	if err := c.QueryRow(ctx, `SELECT count(*) FROM pets`).Scan(&n); err != nil || n != 4 {
 		t.Errorf("count after errors: %d, %v", n, err)
+	}
+}
+
+// TestPgxCatalogAndSchemaChange: the pg_type lookups drivers make,
+// computed columns in binary, session functions, and a cached statement
+// whose table changed (pgx prepares it again).
+func TestPgxCatalogAndSchemaChange(t *testing.T) {
+	c := connect(t, startServer(t, pgwire.Config{}))
+	ctx := context.Background()
+	var name string
+	var oid uint32
+	if err := c.QueryRow(ctx, `SELECT typname, oid FROM pg_catalog.pg_type WHERE oid = $1`, "1184").Scan(&name, &oid); err != nil || name != "timestamptz" || oid != 1184 {
+		t.Errorf("pg_type by oid: %q %d %v", name, oid, err)
+	}
+	var isArray bool
+	var typtype string
+	err := c.QueryRow(ctx, `SELECT typinput='pg_catalog.array_in'::regproc as is_array, typtype, typname, pg_type.oid FROM pg_catalog.pg_type WHERE pg_type.oid = 1007`).Scan(&isArray, &typtype, &name, &oid)
+	if err != nil || !isArray || typtype != "b" || name != "_int4" || oid != 1007 {
+		t.Errorf("JDBC's pg_type lookup: %v %q %q %d %v", isArray, typtype, name, oid, err)
+	}
+	var ver, db, schema string
+	if err := c.QueryRow(ctx, `SELECT version(), current_database(), current_schema()`).Scan(&ver, &db, &schema); err != nil || db != "default_keyspace" || schema != "default_keyspace" || !strings.HasPrefix(ver, "PostgreSQL 16") {
+		t.Errorf("session functions: %q %q %q %v", ver, db, schema, err)
+	}
+	mustExec(t, c, `CREATE TABLE sc (id int PRIMARY KEY, a int)`)
+	mustExec(t, c, `INSERT INTO sc (id, a) VALUES (1, 2)`)
+	var sum any
+	if err := c.QueryRow(ctx, `SELECT a + 1 FROM sc WHERE id = $1`, 1).Scan(&sum); err != nil {
+		t.Errorf("computed column: %v", err)
+	}
+	var n int
+	if err := c.QueryRow(ctx, `SELECT * FROM sc WHERE id = 1`).Scan(&n, &n); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, c, `ALTER TABLE sc ADD b text`)
+	var b any
+	err = c.QueryRow(ctx, `SELECT * FROM sc WHERE id = 1`).Scan(&n, &n, &b)
+	if err != nil && pgCode(err) != "0A000" {
+		t.Errorf("cached SELECT * after ALTER TABLE: %v", err)
+	}
+	if err := c.QueryRow(ctx, `SELECT * FROM sc WHERE id = 1`).Scan(&n, &n, &b); err != nil {
+		t.Errorf("SELECT * after ALTER TABLE, again: %v", err)
 	}
 }

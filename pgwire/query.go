@@ -75,6 +75,20 @@ func (ss *session) prepare(ctx context.Context, sqlText string, oids []uint32) (
 		p.special = sp
 		p.query = sp.cols != nil
 		p.cols = sp.cols
+		// Catalogue lookups may take parameters (WHERE oid = $1): as text.
+		for _, t := range toks {
+			if t.kind == tkParam && t.num > p.nparams && t.num <= 65535 {
+				p.nparams = t.num
+			}
+		}
+		p.paramOIDs = make([]uint32, p.nparams)
+		p.paramTypes = make([]typesmap.Type, p.nparams)
+		for i := range p.paramOIDs {
+			p.paramOIDs[i] = oidText
+			if i < len(oids) && oids[i] != 0 {
+				p.paramOIDs[i] = oids[i]
+			}
+		}
 		return p, nil
 	}
 	if ss.tx != nil && ss.txFailed {
@@ -276,6 +290,12 @@ func (ss *session) execute(pt *portal, maxRows int) error {
 			return err
 		}
 		pt.rows, pt.release, pt.notes = rows, release, notes
+		if names, _ := rows.Columns(); !sameNames(names, p.cols) {
+			// The table changed since Parse (another session's DDL):
+			// PostgreSQL's error for it, on which pgx and JDBC prepare again.
+			pt.close()
+			return newErr(codeNotSupported, "cached plan must not change result type")
+		}
 	}
 	if !p.query {
 		ctx, notes, release := ss.statementContext()
@@ -362,6 +382,18 @@ func (ss *session) sendRows(pt *portal, maxRows int) error {
 	pt.done = true
 	ss.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(commandTag(pt.st.verb, pt.n, true))})
 	return nil
+}
+
+func sameNames(names []string, cols []column) bool {
+	if len(names) != len(cols) {
+		return false
+	}
+	for i, n := range names {
+		if n != cols[i].name {
+			return false
+		}
+	}
+	return true
 }
 
 // errConnLost ends the session: a write to the client failed.

@@ -140,7 +140,8 @@ func (e *encoder) encode(buf []byte, c *column, format int16, v any) ([]byte, er
 	if v == nil {
 		return nil, nil
 	}
-	if format == 0 {
+	// Text's and json's binary forms are their text.
+	if format == 0 || c.oid == oidText || c.oid == oidJSON {
 		if s, ok, err := textForm(c.typ, v); ok || err != nil {
 			if err != nil {
 				return nil, err

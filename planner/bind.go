@@ -28,6 +28,7 @@ type Binding struct {
 	st      *Statement
 	args    []any
 	explain bool
+	negated bool // encoding under a $not (filter.go: NULLs in IN lists)
 }
 
 // unboundArg stands for a missing argument in EXPLAIN output.

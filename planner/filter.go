@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -330,7 +331,9 @@ func (b *Binding) encodeNode(dst []byte, n *fnode) ([]byte, error) {
 		return append(dst, "]}"...), nil
 	case "not":
 		dst = append(dst, `{"$not":`...)
-		if dst, err = b.encodeNode(dst, n.kids[0]); err != nil {
+		nb := *b
+		nb.negated = !b.negated
+		if dst, err = nb.encodeNode(dst, n.kids[0]); err != nil {
 			return dst, err
 		}
 		return append(dst, '}'), nil
@@ -533,22 +536,58 @@ func (b *Binding) encodeOpValues(dst []byte, n *fnode, lits []*Literal, xs []any
 	dst = append(dst, n.cmp...)
 	dst = append(dst, `":[`...)
 	var err error
-	for i, l := range lits {
-		if i > 0 {
+	t := b.operandType(n)
+	// A NULL bound in an IN list is what a NULL written there is: it never
+	// makes x IN (...) true, so where the IN selects rows (not under NOT) it
+	// is left out. Where it would make the whole condition never true (NOT
+	// IN, only NULLs, under NOT) the statement is refused, clearly.
+	dropNull := n.cmp == "$in" && !b.negated
+	nonNull := 0
+	for _, l := range lits {
+		if l.Kind != litParam || b.Arg(l.Param) != nil {
+			nonNull++
+		}
+	}
+	for _, x := range xs {
+		if x != nil {
+			nonNull++
+		}
+	}
+	nullErr := func(p Param, what string) error {
+		if dropNull && nonNull == 0 {
+			what += ": an IN list of only NULLs is never true; leave the condition out"
+		} else {
+			what += ": a NULL in NOT IN makes the condition never true; leave NULL out of the list"
+		}
+		return &ArgumentError{Param: p, Column: n.col.Name, Type: t.String(), Err: errors.New(what)}
+	}
+	first := true
+	for _, l := range lits {
+		if l.Kind == litParam && b.Arg(l.Param) == nil {
+			if dropNull && nonNull > 0 {
+				continue
+			}
+			return dst, nullErr(b.param(l.Param), "NULL")
+		}
+		if !first {
 			dst = append(dst, ',')
 		}
+		first = false
 		if dst, err = b.encodeOperand(dst, n, l); err != nil {
 			return dst, err
 		}
 	}
-	t := b.operandType(n)
 	for i, x := range xs {
-		if i > 0 {
+		if x == nil {
+			if dropNull && nonNull > 0 {
+				continue
+			}
+			return dst, nullErr(b.param(n.vals[0].Param), fmt.Sprintf("element %d is NULL", i+1))
+		}
+		if !first {
 			dst = append(dst, ',')
 		}
-		if x == nil {
-			return dst, &ArgumentError{Param: b.param(n.vals[0].Param), Column: n.col.Name, Type: t.String(), Err: fmt.Errorf("element %d is NULL", i+1)}
-		}
+		first = false
 		if dst, err = appendValue(dst, t, x); err != nil {
 			return dst, &ArgumentError{Param: b.param(n.vals[0].Param), Column: n.col.Name, Type: t.String(), Err: fmt.Errorf("element %d: %v", i+1, stripValueErr(err))}
 		}

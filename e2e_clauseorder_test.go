@@ -2,9 +2,13 @@ package astrasql_test
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
+
+	"github.com/astrasql/astrasql"
 )
 
 // sqlCase is one statement of a table-driven end-to-end test: the SQL, its
@@ -16,6 +20,9 @@ type sqlCase struct {
 	args    []any
 	want    []string
 	ordered bool
+	// byValue compares decimal cells by value: which of 1.0, 1 and 1.00
+	// DISTINCT or GROUP BY keeps depends on the order rows arrive in.
+	byValue bool
 }
 
 func runSQLCases(t *testing.T, db *sql.DB, cases []sqlCase) {
@@ -24,6 +31,9 @@ func runSQLCases(t *testing.T, db *sql.DB, cases []sqlCase) {
 		t.Run(c.name, func(t *testing.T) {
 			got := e2eQuery(t, db, c.q, c.args...)
 			g, w := append([]string(nil), got...), append([]string(nil), c.want...)
+			if c.byValue {
+				g, w = decimalCells(g), decimalCells(w)
+			}
 			if !c.ordered {
 				sortStrings(g)
 				sortStrings(w)
@@ -33,6 +43,22 @@ func runSQLCases(t *testing.T, db *sql.DB, cases []sqlCase) {
 			}
 		})
 	}
+}
+
+// decimalCells writes each decimal cell without trailing zeros.
+func decimalCells(rows []string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		cells := strings.Split(r, "|")
+		for j, c := range cells {
+			if strings.Contains(c, ".") {
+				c = strings.TrimRight(strings.TrimRight(c, "0"), ".")
+			}
+			cells[j] = c
+		}
+		out[i] = strings.Join(cells, "|")
+	}
+	return out
 }
 
 func sortStrings(s []string) {
@@ -100,4 +126,126 @@ func TestGroupByAliases(t *testing.T) {
 func TestClauseOrderRendering(t *testing.T) {
 	// fmt is used by helpers below in later items; keep the import honest.
 	_ = fmt.Sprint
+}
+
+// Issue 12 item 3: a double compared with a decimal literal compares as a
+// double (the literal is converted to the column's type, as the server
+// does), wherever the comparison runs.
+func TestDoubleAgainstDecimalLiteral(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE dd (id int PRIMARY KEY, d double, s text)`)
+	e2eExec(t, db, `INSERT INTO dd (id, d, s) VALUES (1, 0.1, 'a'), (2, 0.3, 'b'), (3, 2.5, 'c')`)
+	runSQLCases(t, db, []sqlCase{
+		{name: "server eq", q: `SELECT id FROM dd WHERE d = 0.1`, want: []string{"1"}},
+		{name: "client eq", q: `SELECT id FROM dd WHERE d = 0.1 OR s LIKE 'zz%'`, want: []string{"1"}},
+		{name: "client in", q: `SELECT id FROM dd WHERE d IN (0.1, 0.3) OR s LIKE 'zz%'`, want: []string{"1", "2"}},
+		{name: "client not in", q: `SELECT id FROM dd WHERE d NOT IN (0.1, 0.3) AND s LIKE '%'`, want: []string{"3"}},
+		{name: "client lt", q: `SELECT id FROM dd WHERE d < 0.3 OR s LIKE 'zz%'`, want: []string{"1"}},
+		{name: "client gt", q: `SELECT id FROM dd WHERE d > 0.1 OR s LIKE 'zz%'`, want: []string{"2", "3"}},
+		{name: "client le", q: `SELECT id FROM dd WHERE d <= 0.3 OR s LIKE 'zz%'`, want: []string{"1", "2"}},
+		{name: "computed", q: `SELECT id FROM dd WHERE d * 1 = 0.1`, want: []string{"1"}},
+		{name: "having", q: `SELECT s, MAX(d) FROM dd GROUP BY s HAVING MAX(d) = 0.3`, want: []string{"b|0.3"}},
+		{name: "param", q: `SELECT id FROM dd WHERE d = ? OR s LIKE 'zz%'`, args: []any{"0.1"}, want: []string{"1"}},
+	})
+}
+
+// Issue 12 item 4: doubles compare as the server (Cassandra's DoubleType,
+// Java's Double.compare) compares them: -0.0 is below 0.0 and not equal to
+// it, NaN equals NaN and is above +Infinity; one predicate selects the same
+// rows whether the server or the driver evaluates it, and sorts, DISTINCT
+// and GROUP BY follow the same order.
+func TestNegativeZeroAndNaN(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE nz (id int PRIMARY KEY, d double, s text)`)
+	e2eExec(t, db, `INSERT INTO nz (id, d, s) VALUES (1, -0.0, 'a'), (2, 0.0, 'b'), (3, 1.0, 'c'), (4, ?, 'd'), (5, ?, 'e'), (6, ?, 'f')`,
+		math.NaN(), math.Inf(1), math.NaN())
+	runSQLCases(t, db, []sqlCase{
+		{name: "server eq", q: `SELECT id FROM nz WHERE d = 0`, want: []string{"2"}},
+		{name: "client eq", q: `SELECT id FROM nz WHERE d = 0 OR s LIKE 'zz%'`, want: []string{"2"}},
+		{name: "server ge", q: `SELECT id FROM nz WHERE d >= 0`, want: []string{"2", "3", "4", "5", "6"}},
+		{name: "client ge", q: `SELECT id FROM nz WHERE d >= 0 OR s LIKE 'zz%'`, want: []string{"2", "3", "4", "5", "6"}},
+		{name: "server lt", q: `SELECT id FROM nz WHERE d < 0`, want: []string{"1"}},
+		{name: "client lt", q: `SELECT id FROM nz WHERE d < 0 OR s LIKE 'zz%'`, want: []string{"1"}},
+		{name: "client eq negative zero", q: `SELECT id FROM nz WHERE d = -0.0 OR s LIKE 'zz%'`, want: []string{"1"}},
+		{name: "client in", q: `SELECT id FROM nz WHERE d IN (0, 1) OR s LIKE 'zz%'`, want: []string{"2", "3"}},
+		{name: "sort", q: `SELECT s FROM nz ORDER BY d, id`, want: []string{"a", "b", "c", "e", "d", "f"}, ordered: true},
+		{name: "sort desc", q: `SELECT s FROM nz ORDER BY d DESC, id`, want: []string{"d", "f", "e", "c", "b", "a"}, ordered: true},
+		{name: "distinct", q: `SELECT DISTINCT d FROM nz ORDER BY d`, want: []string{"-0", "0", "1", "+Inf", "NaN"}, ordered: true},
+		{name: "group by", q: `SELECT d, COUNT(*) FROM nz GROUP BY d ORDER BY d`, want: []string{"-0|1", "0|1", "1|1", "+Inf|1", "NaN|2"}, ordered: true},
+		{name: "count distinct", q: `SELECT COUNT(DISTINCT d) FROM nz`, want: []string{"5"}},
+	})
+	// A write selects the rows the same predicate selects in a query.
+	res := e2eExec(t, db, `UPDATE nz SET s = 'z' WHERE d >= 0`)
+	if n := e2eAffected(t, res); n != 5 {
+		t.Errorf("UPDATE ... WHERE d >= 0: RowsAffected %d, want 5", n)
+	}
+	if got := e2eQuery(t, db, `SELECT id FROM nz WHERE s = 'z'`); len(got) != 5 {
+		t.Errorf("rows updated: %v", got)
+	}
+}
+
+// Issue 12 item 7: decimals compare, group and distinct by value (1.0 =
+// 1), and SUM keeps the largest scale of its inputs, as PostgreSQL's
+// numeric.
+func TestDecimalByValue(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE de (id int PRIMARY KEY, de decimal, amt decimal, g text)`)
+	e2eExec(t, db, `INSERT INTO de (id, de, amt, g) VALUES (1, 1.0, 10.25, 'a'), (2, 1, 20.75, 'a'), (3, 1.00, 0.10, 'b'), (4, 2.5, 1.5, 'b'), (5, 2.50, 3, 'c')`)
+	runSQLCases(t, db, []sqlCase{
+		{name: "eq", q: `SELECT id FROM de WHERE de = 1`, want: []string{"1", "2", "3"}},
+		{name: "distinct", q: `SELECT DISTINCT de FROM de ORDER BY de`, want: []string{"1", "2.5"}, ordered: true, byValue: true},
+		{name: "group by", q: `SELECT de, COUNT(*) FROM de GROUP BY de ORDER BY de`, want: []string{"1|3", "2.5|2"}, ordered: true, byValue: true},
+		{name: "count distinct", q: `SELECT COUNT(DISTINCT de) FROM de`, want: []string{"2"}},
+		{name: "sum keeps scale", q: `SELECT SUM(amt) FROM de WHERE g = 'a'`, want: []string{"31.00"}},
+		{name: "sum mixed scales", q: `SELECT g, SUM(amt) FROM de GROUP BY g ORDER BY g`, want: []string{"a|31.00", "b|1.60", "c|3"}, ordered: true},
+		{name: "sum of all", q: `SELECT SUM(amt), SUM(de) FROM de`, want: []string{"35.60|8.00"}},
+	})
+}
+
+// Issue 12 item 9: SUM and AVG of doubles use compensated (Neumaier)
+// summation, so the answer does not depend on the order rows arrive in.
+func TestCompensatedSum(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE cs (id int PRIMARY KEY, d double)`)
+	e2eExec(t, db, `INSERT INTO cs (id, d) VALUES (1, 1e15), (2, 0.37), (3, -1e15), (4, 0.01)`)
+	runSQLCases(t, db, []sqlCase{
+		{name: "sum", q: `SELECT SUM(d) FROM cs`, want: []string{"0.38"}},
+		{name: "avg", q: `SELECT AVG(d) FROM cs`, want: []string{"0.095"}},
+		{name: "sum reordered", q: `SELECT SUM(d) FROM cs WHERE id IN (4, 3, 2, 1)`, want: []string{"0.38"}},
+	})
+}
+
+// Issue 12 item 10: a NULL bound to a placeholder in IN behaves as a NULL
+// written in the list: x IN (1, NULL) is true for 1 and NULL otherwise.
+// Where the server would have to be sent a condition that is never true
+// (NOT IN with a NULL, an IN of only NULLs), the statement is refused with
+// an *ArgumentError naming the argument, unless the driver evaluates it.
+func TestInWithNullArgument(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE inn (id int PRIMARY KEY, v int, s text)`)
+	e2eExec(t, db, `INSERT INTO inn (id, v, s) VALUES (1, 1, 'a'), (2, 2, 'b'), (3, null, 'c')`)
+	runSQLCases(t, db, []sqlCase{
+		{name: "literal in", q: `SELECT id FROM inn WHERE v IN (1, NULL)`, want: []string{"1"}},
+		{name: "bound in", q: `SELECT id FROM inn WHERE v IN (?, ?)`, args: []any{1, nil}, want: []string{"1"}},
+		{name: "bound in key", q: `SELECT id FROM inn WHERE id IN (?, ?)`, args: []any{1, nil}, want: []string{"1"}},
+		{name: "bound in or", q: `SELECT id FROM inn WHERE v IN (?, ?) OR s = 'b'`, args: []any{nil, 1}, want: []string{"1", "2"}},
+		{name: "literal not in", q: `SELECT id FROM inn WHERE v NOT IN (1, NULL)`, want: nil},
+		{name: "bound not in no null", q: `SELECT id FROM inn WHERE v NOT IN (?)`, args: []any{1}, want: []string{"2"}},
+		{name: "bound in client", q: `SELECT id FROM inn WHERE v IN (?, ?) OR s LIKE 'zz%'`, args: []any{1, nil}, want: []string{"1"}},
+		{name: "bound not in client", q: `SELECT id FROM inn WHERE v NOT IN (?, ?) OR s LIKE 'zz%'`, args: []any{1, nil}, want: nil},
+	})
+	for _, q := range []string{`SELECT id FROM inn WHERE v NOT IN (?, ?)`, `DELETE FROM inn WHERE v NOT IN (?, ?)`, `SELECT id FROM inn WHERE v IN (?, ?)`} {
+		args := []any{1, nil}
+		if strings.Contains(q, " IN (?, ?)") && !strings.Contains(q, "NOT") {
+			args = []any{nil, nil}
+		}
+		_, err := db.Exec(q, args...)
+		var ae *astrasql.ArgumentError
+		if !errors.As(err, &ae) || !strings.Contains(err.Error(), "never true") {
+			t.Errorf("%s %v: err %v, want an *ArgumentError saying the condition is never true", q, args, err)
+		}
+	}
+	if got := e2eQuery(t, db, `SELECT COUNT(*) FROM inn`); got[0] != "3" {
+		t.Errorf("rows after the refused DELETE: %v", got)
+	}
 }

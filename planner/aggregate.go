@@ -380,6 +380,7 @@ func (o *aggregateOp) Open(in RowIter, b *Binding) (RowIter, error) {
 			return nil, err
 		}
 		it.groupBy = append(it.groupBy, x)
+		it.keyKinds = append(it.keyKinds, kindOf(g))
 	}
 	for _, a := range o.aggs {
 		x, err := bindBinding(a.arg, b)
@@ -407,12 +408,13 @@ type group struct {
 }
 
 type aggIter struct {
-	op      *aggregateOp
-	in      RowIter
-	groupBy []Expr
-	args    []Expr
-	out     []Expr
-	having  Expr
+	op       *aggregateOp
+	in       RowIter
+	groupBy  []Expr
+	keyKinds []vkind // of the group keys: decimals group by value
+	args     []Expr
+	out      []Expr
+	having   Expr
 
 	groups []*group
 	pos    int
@@ -460,7 +462,7 @@ func (it *aggIter) fill() error {
 					return err
 				}
 			}
-			key = appendRowKey(key[:0], keyBuf)
+			key = appendRowKey(key[:0], keyBuf, it.keyKinds)
 			g = index[string(key)]
 			if g == nil {
 				keys := append(Row(nil), keyBuf...)
@@ -557,6 +559,8 @@ type aggState struct {
 	big    *big.Int
 	rat    *big.Rat
 	f      float64
+	fComp  float64  // Neumaier compensation: the low-order bits f lost
+	scale  int      // the largest scale of the decimals summed (SUM keeps it)
 	class  numClass // widest class seen
 	minmax any
 	seen   map[string]struct{}
@@ -580,7 +584,7 @@ func (s *aggState) add(v any) (int64, error) {
 	}
 	var grown int64
 	if a.distinct {
-		s.keyBuf = appendValueKey(s.keyBuf[:0], v)
+		s.keyBuf = appendValueKey(s.keyBuf[:0], v, a.k)
 		if _, ok := s.seen[string(s.keyBuf)]; ok {
 			return 0, nil
 		}
@@ -625,16 +629,18 @@ func (s *aggState) addNum(v any) error {
 	case float64:
 		if s.class == ncFloat || s.class == ncNone {
 			s.class = ncFloat
-			s.f += n
+			s.addFloat(n)
 			return nil
 		}
 	case string:
 		if s.class == ncNone || s.class == ncDec && s.decFast {
 			if m, sc, ok := parseShortDecimal(n); ok && s.addDecFast(m, sc) {
 				s.class = ncDec
+				s.scale = max(s.scale, sc)
 				return nil
 			}
 		}
+		s.scale = max(s.scale, decimalScale(n))
 	}
 	x, c := classify(v, kDecimal)
 	if c == ncNone {
@@ -663,9 +669,51 @@ func (s *aggState) addNum(v any) error {
 		}
 		s.rat.Add(s.rat, toRatNum(x))
 	case ncFloat:
-		s.f += toFloatNum(x)
+		s.addFloat(toFloatNum(x))
 	}
 	return nil
+}
+
+// addFloat adds x with Neumaier's compensated summation, so a sum does not
+// depend on the order rows arrive in (1e15 + 0.37 - 1e15 + 0.01 is 0.38,
+// not 0.37): the low-order bits each addition loses are kept in fComp.
+func (s *aggState) addFloat(x float64) {
+	t := s.f + x
+	if math.IsInf(t, 0) || math.IsNaN(t) {
+		s.f = t // the compensation has no meaning any more
+		return
+	}
+	if math.Abs(s.f) >= math.Abs(x) {
+		s.fComp += (s.f - t) + x
+	} else {
+		s.fComp += (x - t) + s.f
+	}
+	s.f = t
+}
+
+// floatSum is the compensated float sum.
+func (s *aggState) floatSum() float64 {
+	if math.IsInf(s.f, 0) || math.IsNaN(s.f) {
+		return s.f
+	}
+	return s.f + s.fComp
+}
+
+// decimalScale is the number of fractional digits a decimal's text shows
+// (1.50 has 2, 1E+3 has 0, 1.5E-2 has 3); 0 when it is not a decimal.
+func decimalScale(str string) int {
+	mant, exp := str, 0
+	if i := strings.IndexAny(str, "eE"); i >= 0 {
+		mant = str[:i]
+		if _, err := fmt.Sscan(str[i+1:], &exp); err != nil {
+			return 0
+		}
+	}
+	sc := 0
+	if i := strings.IndexByte(mant, '.'); i >= 0 {
+		sc = len(mant) - i - 1
+	}
+	return max(sc-exp, 0)
 }
 
 // addDecFast adds m * 10^-sc to the int64 decimal accumulator; false when
@@ -784,7 +832,7 @@ func (s *aggState) promote(c numClass) {
 		s.rat = new(big.Rat).Set(toRatNum(cur))
 	case ncFloat:
 		if cur != nil {
-			s.f = toFloatNum(cur)
+			s.f, s.fComp = toFloatNum(cur), 0
 		}
 	}
 	s.class = c
@@ -821,10 +869,15 @@ func (s *aggState) result() (any, error) {
 		}
 		sum = r
 	case ncFloat:
-		sum = s.f
+		sum = s.floatSum()
 	}
 	if a.fn == "sum" {
 		if r, ok := sum.(*big.Rat); ok {
+			// As PostgreSQL's numeric: the sum shows the largest scale of
+			// its inputs (10.25 + 20.75 is 31.00).
+			if s.scale > 0 && s.scale <= 1000 {
+				return r.FloatString(s.scale), nil
+			}
 			return formatRat(r), nil
 		}
 		return sum, nil

@@ -198,6 +198,6 @@ func BenchmarkDistinct100k(b *testing.B) {
 	for i, r := range rows {
 		proj[i] = Row{r[1], r[2]}
 	}
-	op, _ := newDistinctOp()
+	op := newDistinctOp(nil)
 	runOp(b, op, proj)
 }

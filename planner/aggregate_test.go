@@ -133,7 +133,7 @@ func TestSumExact(t *testing.T) {
 	if s, ok := got[0][0].(*big.Int); !ok || s.Cmp(wantSum) != 0 {
 		t.Errorf("sum(i) = %v (%T), want %v", got[0][0], got[0][0], wantSum)
 	}
-	if got[0][1] != "1" || got[0][2] != "0.1" || got[0][3] != int64(45) || got[0][4] != "0.1" {
+	if got[0][1] != "1.0" || got[0][2] != "0.1" || got[0][3] != int64(45) || got[0][4] != "0.1" {
 		t.Errorf("decimal/varint sums: %v", got[0])
 	}
 	if got[0][6] != int64(0) {
@@ -219,8 +219,8 @@ func TestBudgets(t *testing.T) {
 	if _, err := it.Next(); !errors.As(err, &mb) || mb.Step != "GROUP BY" {
 		t.Fatalf("GROUP BY past its budget: %v", err)
 	}
-	d, _ := newDistinctOp()
-	d.(*distinctOp).budget = 5_000
+	d := newDistinctOp(nil)
+	d.budget = 5_000
 	it, _ = d.Open(NewSliceIter(rows), nil)
 	for err == nil {
 		_, err = it.Next()

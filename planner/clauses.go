@@ -1,5 +1,7 @@
 package planner
 
+import "github.com/astrasql/astrasql/typesmap"
+
 // The steps after the rows are read, filtered, grouped and projected, in
 // SQL's logical order: DISTINCT, ORDER BY, OFFSET/LIMIT, and last the
 // dropping of hidden sort keys. Both the table path (planSelect) and the
@@ -10,17 +12,17 @@ package planner
 // selectTail holds the client-side steps that follow the projection.
 type selectTail struct {
 	distinct bool
-	sort     *sortOp // nil: no client-side sort
-	limit    Step    // *limitOp or *csLimitOp; nil: none
-	visible  int     // > 0: keep this many columns (hidden sort keys follow)
+	types    []typesmap.Type // of the output columns, for DISTINCT
+	sort     *sortOp         // nil: no client-side sort
+	limit    Step            // *limitOp or *csLimitOp; nil: none
+	visible  int             // > 0: keep this many columns (hidden sort keys follow)
 }
 
 // steps returns the tail in clause order, top-k fused where legal.
 func (t selectTail) steps() []Step {
 	var out []Step
 	if t.distinct {
-		d, _ := newDistinctOp()
-		out = append(out, d)
+		out = append(out, newDistinctOp(t.types))
 	}
 	if t.sort != nil {
 		out = append(out, t.sort)

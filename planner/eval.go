@@ -265,6 +265,18 @@ func (c *exprCompiler) compile(e sqlparser.Expr) (Expr, error) {
 		}
 		switch x.Operator {
 		case "-":
+			if c, ok := in.(*constExpr); ok {
+				// A negative literal keeps its sign, -0.0 included: the
+				// server reads -0.0 as the double below 0.0.
+				switch v := c.v.(type) {
+				case float64:
+					return &constExpr{v: -v, k: c.k}, nil
+				case string:
+					if c.k == kDecimal && !strings.HasPrefix(v, "-") {
+						return &constExpr{v: "-" + v, k: kDecimal}, nil
+					}
+				}
+			}
 			return &arithExpr{op: "neg", l: in, k: kindOf(in)}, nil
 		case "+":
 			return in, nil
@@ -1503,10 +1515,22 @@ func compareValues(a, b any, hint vkind) (int, error) {
 			return cmpOrdered(x, y), nil
 		}
 	case float64:
-		if y, ok := b.(float64); ok {
+		switch y := b.(type) {
+		case float64:
 			return cmpFloat(x, y), nil
+		case string:
+			// A number's text against a double: read as the server reads a
+			// filter's number for a double column (nearest double, -0.0 kept).
+			if f, err := strconv.ParseFloat(y, 64); err == nil {
+				return cmpFloat(x, f), nil
+			}
 		}
 	case string:
+		if y, ok := b.(float64); ok {
+			if f, err := strconv.ParseFloat(x, 64); err == nil {
+				return cmpFloat(f, y), nil
+			}
+		}
 		if y, ok := b.(string); ok {
 			if hint == kDecimal || hint == kVarint {
 				if rx, ok := new(big.Rat).SetString(x); ok {
@@ -1607,7 +1631,11 @@ func cmpOrdered[T int64 | string](a, b T) int {
 	return 0
 }
 
-// cmpFloat orders floats with NaN above +Inf (as Cassandra sorts them).
+// cmpFloat orders floats as the server does (Cassandra's DoubleType and
+// FloatType compare as Java's Double.compare): -0.0 is below 0.0 and not
+// equal to it, NaN equals NaN and is above +Inf. Filters the server
+// evaluates, filters the driver evaluates, sorts, DISTINCT and GROUP BY
+// all use this one order.
 func cmpFloat(a, b float64) int {
 	an, bn := math.IsNaN(a), math.IsNaN(b)
 	switch {
@@ -1622,6 +1650,12 @@ func cmpFloat(a, b float64) int {
 	case a > b:
 		return 1
 	}
+	if sa, sb := math.Signbit(a), math.Signbit(b); sa != sb {
+		if sa {
+			return -1
+		}
+		return 1
+	}
 	return 0
 }
 
@@ -1630,10 +1664,11 @@ func cmpNumbers(a any, ca numClass, b any, cb numClass) int {
 		return cmpOrdered(a.(int64), b.(int64))
 	}
 	if ca == ncFloat || cb == ncFloat {
-		fa, fb := toFloatNum(a), toFloatNum(b)
-		if ca == ncFloat && cb == ncFloat || math.IsNaN(fa) || math.IsNaN(fb) || math.IsInf(fa, 0) || math.IsInf(fb, 0) {
-			return cmpFloat(fa, fb)
-		}
+		// A float against an exact number compares as floats: the exact one
+		// is converted, as the server converts a filter's number to the
+		// column's double, and as PostgreSQL compares numeric with float8.
+		// So d = 0.1 holds for the double nearest 0.1 wherever it runs.
+		return cmpFloat(toFloatNum(a), toFloatNum(b))
 	}
 	if (ca == ncInt || ca == ncBig) && (cb == ncInt || cb == ncBig) {
 		return toBig(a).Cmp(toBig(b))

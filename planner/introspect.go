@@ -685,7 +685,7 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 		}
 	}
 	// DISTINCT, ORDER BY, OFFSET/LIMIT, trim: in clause order (clauses.go).
-	tail.distinct = sel.Distinct != ""
+	tail.distinct, tail.types = sel.Distinct != "", outTypes
 	var err error
 	if tail.sort, err = clientOrder(sel, cols, outTypes); err != nil {
 		return nil, nil, err

@@ -305,6 +305,9 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 	}
 	// DISTINCT, ORDER BY, OFFSET/LIMIT, trim: in clause order (clauses.go).
 	tail := selectTail{distinct: distinct}
+	for _, c := range p.Columns {
+		tail.types = append(tail.types, c.Type)
+	}
 	if clientSort {
 		// Typed keys: decimals (held as strings) and varints compare by value.
 		ktypes := make([]typesmap.Type, len(keys))

@@ -394,13 +394,19 @@ func (h *rowHeap) Pop() any {
 
 type distinctOp struct {
 	budget int64
+	kinds  []vkind // per column: decimals compare by value
 }
 
 // newDistinctOp returns an operator that drops repeated rows (SELECT
 // DISTINCT), keeping the first occurrence and the input order. It holds
-// one key per distinct row, within the memory budget.
-func newDistinctOp() (RowOp, error) {
-	return &distinctOp{budget: DefaultMemoryBudget}, nil
+// one key per distinct row, within the memory budget. types are the
+// columns' types (decimal 1.0 and 1 are the same value); nil when unknown.
+func newDistinctOp(types []typesmap.Type) *distinctOp {
+	o := &distinctOp{budget: DefaultMemoryBudget}
+	for _, t := range types {
+		o.kinds = append(o.kinds, kindOfType(t))
+	}
+	return o
 }
 
 func (o *distinctOp) Explain() (string, string) {
@@ -408,7 +414,7 @@ func (o *distinctOp) Explain() (string, string) {
 }
 
 func (o *distinctOp) Open(in RowIter, _ *Binding) (RowIter, error) {
-	return &distinctIter{in: in, budget: o.budget, seen: map[string]struct{}{}}, nil
+	return &distinctIter{in: in, budget: o.budget, kinds: o.kinds, seen: map[string]struct{}{}}, nil
 }
 
 type distinctIter struct {
@@ -416,6 +422,7 @@ type distinctIter struct {
 	seen   map[string]struct{}
 	used   int64
 	budget int64
+	kinds  []vkind
 	buf    []byte
 }
 
@@ -425,7 +432,7 @@ func (d *distinctIter) Next() (Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.buf = appendRowKey(d.buf[:0], r)
+		d.buf = appendRowKey(d.buf[:0], r, d.kinds)
 		if _, ok := d.seen[string(d.buf)]; ok {
 			continue
 		}
@@ -443,16 +450,35 @@ func (d *distinctIter) Close() error { d.seen = nil; return d.in.Close() }
 
 // appendRowKey appends an encoding of the row's values under which equal
 // rows (as DISTINCT and GROUP BY see them) have equal keys.
-func appendRowKey(dst []byte, r Row) []byte {
-	for _, v := range r {
-		dst = appendValueKey(dst, v)
+func appendRowKey(dst []byte, r Row, kinds []vkind) []byte {
+	for i, v := range r {
+		k := kAny
+		if i < len(kinds) {
+			k = kinds[i]
+		}
+		dst = appendValueKey(dst, v, k)
 		dst = append(dst, 0)
 	}
 	return dst
 }
 
-func appendValueKey(dst []byte, v any) []byte {
+// appendValueKey appends v's grouping key: values that compare equal get
+// the same key (1 and 1.0, 1 and the decimal 1.00) and values that do not
+// get different keys (-0.0 and 0.0, as the server's Double.compare). k is
+// the value's static kind: decimals are held as strings and keyed by value
+// only when k says they are decimals.
+func appendValueKey(dst []byte, v any, k vkind) []byte {
 	v = normalizeParam(v)
+	if s, ok := v.(string); ok && (k == kDecimal || k == kVarint) {
+		if r, ok := new(big.Rat).SetString(s); ok {
+			if r.IsInt() {
+				dst = append(dst, 'n')
+				return r.Num().Append(dst, 10)
+			}
+			dst = append(dst, 'r')
+			return append(dst, r.RatString()...)
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return append(dst, 'N')
@@ -464,7 +490,7 @@ func appendValueKey(dst []byte, v any) []byte {
 		return x.Append(dst, 10)
 	case float64:
 		// Integral floats share the integers' key so 1 and 1.0 group together.
-		if x == float64(int64(x)) {
+		if x == float64(int64(x)) && (x != 0 || !math.Signbit(x)) {
 			dst = append(dst, 'n')
 			return strconv.AppendInt(dst, int64(x), 10)
 		}

@@ -135,7 +135,7 @@ func TestDistinctAndLimit(t *testing.T) {
 			want = append(want, r)
 		}
 	}
-	op, _ := newDistinctOp()
+	op := newDistinctOp(nil)
 	it, _ := op.Open(NewSliceIter(proj), nil)
 	lim, _ := newCSLimitOp(3, 10).Open(it, nil)
 	got := drain(t, lim)

@@ -104,6 +104,9 @@ type csvReader struct {
 	line int // the line being read
 	// Blank counts the empty lines skipped.
 	Blank int
+	// OneColumn: an empty line is a record of one NULL field, as
+	// PostgreSQL reads it when a file has one column.
+	OneColumn bool
 }
 
 func newCSVReader(r io.Reader) *csvReader {
@@ -121,18 +124,20 @@ func (c *csvReader) Read() (*csvRecord, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b == '\n' {
-			c.Blank++
-			c.line++
-			continue
-		}
+		blank := b == '\n'
 		if b == '\r' {
 			if n, _ := c.r.Peek(1); len(n) == 1 && n[0] == '\n' {
 				c.r.ReadByte()
-				c.Blank++
-				c.line++
-				continue
+				blank = true
 			}
+		}
+		if blank {
+			c.line++
+			if c.OneColumn {
+				return &csvRecord{Start: c.line - 1, End: c.line - 1, Fields: []string{""}, Quoted: []bool{false}}, nil
+			}
+			c.Blank++
+			continue
 		}
 		c.r.UnreadByte()
 		return c.record()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,5 +94,34 @@ func TestImportAccountsForEveryLine(t *testing.T) {
 	if !strings.Contains(r.stderr, "lines 2-4: bad CSV: a quoted field opened at line 2 is never closed") ||
 		!strings.Contains(r.stderr, "The file's 3 data lines: 0 in the 0 rows loaded, 3 in the 1 rows that failed, 0 blank.") {
 		t.Errorf("unterminated to EOF: %v", r)
+	}
+}
+
+func TestCSVReader(t *testing.T) {
+	in := "a,b\r\n\"x\r\ny\",\n\n\"\",\"q\"\"\"\n"
+	r := newCSVReader(strings.NewReader(in))
+	var got []string
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		got = append(got, fmt.Sprintf("%d-%d %q %v %s", rec.Start, rec.End, rec.Fields, rec.Quoted, rec.Err))
+	}
+	want := []string{
+		`1-1 ["a" "b"] [false false] `,
+		"2-3 [\"x\\r\\ny\" \"\"] [true false] ",
+		`5-5 ["" "q\""] [true true] `,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || r.Blank != 1 {
+		t.Errorf("got\n%s\nblank %d", strings.Join(got, "\n"), r.Blank)
+	}
+	// One column: an empty line is a NULL.
+	r = newCSVReader(strings.NewReader("\n\"\"\n"))
+	r.OneColumn = true
+	a, _ := r.Read()
+	b, _ := r.Read()
+	if a == nil || b == nil || a.Quoted[0] || !b.Quoted[0] || a.Start != 1 || b.Start != 2 {
+		t.Errorf("one column: %+v %+v", a, b)
 	}
 }

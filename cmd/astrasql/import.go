@@ -156,6 +156,7 @@ func importFile(ctx context.Context, db *sql.DB, file, table string, progressW i
 		im.progress.update(im.res.Loaded + len(im.res.Failed))
 		return err
 	}
+	r.OneColumn = len(header) == 1
 	blankBefore := r.Blank
 	lastLine := hrec.End
 	for {

@@ -86,6 +86,9 @@ func fromText(t typesmap.Type, s string) (any, error) {
 			}
 			return b, nil
 		}
+		if strings.ContainsRune(s, '\\') {
+			return nil, fmt.Errorf("bytea in escape format is not supported: send hex (\\x...) or binary")
+		}
 		return []byte(s), nil
 	case typesmap.Inet:
 		if p, err := netip.ParsePrefix(s); err == nil {

@@ -325,6 +325,8 @@ func (ss *session) sendRows(pt *portal, maxRows int) error {
 	}
 	var buf []byte
 	out := make([][]byte, len(cols))
+	offs := make([]int, len(cols)+1)
+	nulls := make([]bool, len(cols))
 	sent := 0
 	for {
 		if maxRows > 0 && sent == maxRows {
@@ -340,10 +342,8 @@ func (ss *session) sendRows(pt *portal, maxRows int) error {
 			return err
 		}
 		buf = buf[:0]
-		offs := make([]int, len(cols)+1)
-		nulls := make([]bool, len(cols))
 		for i := range cols {
-			offs[i] = len(buf)
+			offs[i], nulls[i] = len(buf), false
 			if vals[i] == nil {
 				nulls[i] = true
 				continue

@@ -105,6 +105,11 @@ func runPgwire(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "astrasql pgwire: %v\n", err)
 		return exitError
 	}
+	if ta, ok := ln.Addr().(*net.TCPAddr); ok && !ta.IP.IsLoopback() && cfg.TLSConfig == nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "astrasql pgwire: %v\n", pgwire.ErrInsecureListen)
+		return exitUsage
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	host, port, _ := net.SplitHostPort(ln.Addr().String())

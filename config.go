@@ -69,7 +69,9 @@ type Config struct {
 	// for an UPDATE or DELETE whose WHERE is not a primary key (default 16).
 	WriteConcurrency int
 	// PlanCacheSize is how many parsed and planned statements a connector
-	// keeps, by SQL text (default 512; negative: no cache).
+	// keeps, by SQL text (default 512; negative: no cache). The cache also
+	// stays under an estimated 32 MiB, and statements longer than 4 KiB
+	// (literal data such as multi-row VALUES) are never kept.
 	PlanCacheSize int
 	// UserAgent is put before astrasql's own in the User-Agent header.
 	UserAgent string

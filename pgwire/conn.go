@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -243,6 +244,9 @@ func (ss *session) cancelRunning() {
 func (ss *session) statementContext() (context.Context, *notices, func()) {
 	n := &notices{}
 	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), noticeKey{}, n))
+	if d := settingDuration(ss.params["statement_timeout"]); d > 0 {
+		ctx, cancel = context.WithTimeoutCause(ctx, d, errStatementTimeout)
+	}
 	ss.runMu.Lock()
 	ss.running = cancel
 	ss.runMu.Unlock()
@@ -262,4 +266,23 @@ func (ss *session) txStatus() byte {
 		return 'T'
 	}
 	return 'I'
+}
+
+var errStatementTimeout = newErr(codeCanceled, "canceling statement due to statement timeout")
+
+// settingDuration reads a time setting as PostgreSQL does: a number of
+// milliseconds, or a number with a unit (ms, s, min, h, d); 0 if unreadable.
+func settingDuration(v string) time.Duration {
+	v = strings.TrimSpace(strings.Trim(v, "'"))
+	i := 0
+	for i < len(v) && (v[i] >= '0' && v[i] <= '9' || v[i] == '.') {
+		i++
+	}
+	n, err := strconv.ParseFloat(v[:i], 64)
+	if err != nil {
+		return 0
+	}
+	unit := map[string]time.Duration{"": time.Millisecond, "ms": time.Millisecond, "s": time.Second,
+		"min": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[strings.ToLower(strings.TrimSpace(v[i:]))]
+	return time.Duration(n * float64(unit))
 }

@@ -129,7 +129,9 @@ func errorResponse(err error) *pgproto3.ErrorResponse {
 	if errors.As(err, &pe) {
 		r.Hint = pe.hint
 	}
-	if r.Code == codeCanceled && errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		r.Code, r.Message = codeCanceled, errStatementTimeout.msg
+	} else if r.Code == codeCanceled && errors.Is(err, context.Canceled) {
 		r.Message = "canceling statement due to user request"
 	}
 	return r

@@ -162,6 +162,16 @@ func TestCancel(t *testing.T) {
 	if err := c.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables`).Scan(&n); err != nil {
 		t.Errorf("after cancel: %v", err)
 	}
+
+	// statement_timeout ends a statement the same way.
+	mustExec(t, c, `SET statement_timeout = '50ms'`)
+	_, err = c.Exec(ctx, `SELECT * FROM slow WHERE id > 0`)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "57014" || !strings.Contains(pe.Message, "statement timeout") {
+		t.Errorf("statement_timeout: %v, want 57014 statement timeout", err)
+	}
+	<-api.held
+	<-api.released
 }
 
 // smallBuffers makes the server's socket buffers small, so that a result

@@ -193,6 +193,7 @@ func text(v any) string {
 func (s *session) printTable(cols []column, rows [][]any) error {
 	o := s.opts
 	o.MaxWidth = 0
+	o.TermWidth = s.termWidth()
 	w := newResultWriter(s.out, o)
 	if err := w.begin(cols); err != nil {
 		return err

@@ -270,6 +270,16 @@ func (s *session) query(ctx context.Context, text string, args ...any) error {
 	return rows.Close()
 }
 
+// termWidth is the terminal's width when results go to one, else 0.
+func (s *session) termWidth() int {
+	if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return w
+		}
+	}
+	return 0
+}
+
 func (s *session) printRows(rows *sql.Rows, out io.Writer) error {
 	cts, err := rows.ColumnTypes()
 	if err != nil {
@@ -280,11 +290,7 @@ func (s *session) printRows(rows *sql.Rows, out io.Writer) error {
 		cols[i] = column{Name: ct.Name(), DBType: strings.ToUpper(ct.DatabaseTypeName())}
 	}
 	o := s.opts
-	if f, ok := s.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
-			o.TermWidth = w
-		}
-	}
+	o.TermWidth = s.termWidth()
 	if s.wide {
 		o.MaxWidth = 0
 		o.AutoExpand = true

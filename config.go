@@ -86,6 +86,11 @@ type Config struct {
 	// its RowsAffected is unknown (ErrRowsAffectedUnknown) rather than 0 or 1.
 	// For programs that do not look at RowsAffected, on a slow network.
 	SkipDeleteRead bool
+	// MaxResponseBytes bounds one response body, against a server that
+	// sends without end (default dataapi.DefaultMaxResponseBytes, 1 GiB:
+	// a full page of rows each as large as one request can write; negative:
+	// no limit). DSN option max_response_size, in bytes (0 for none).
+	MaxResponseBytes int64
 
 	// Not part of a DSN:
 
@@ -108,7 +113,7 @@ const (
 )
 
 var dsnOptions = []string{"token", "keyspace", "environment", "timeout", "retries", "embedding_api_key",
-	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent", "safe_updates", "skip_delete_read"}
+	"insecure", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size", "user_agent", "safe_updates", "skip_delete_read", "max_response_size"}
 
 // DSNError reports a DSN that cannot be used. It never contains the token.
 type DSNError struct {
@@ -127,8 +132,8 @@ func dsnErr(format string, args ...any) error { return &DSNError{Msg: fmt.Sprint
 // Options: token (percent-encoded), keyspace, environment, timeout (a Go
 // duration; 0 for none), retries (0 for none), embedding_api_key, insecure,
 // insert_concurrency, insert_chunk_size, write_concurrency,
-// plan_cache_size (0 for none), user_agent, safe_updates, skip_delete_read. Unknown options
-// are errors.
+// plan_cache_size (0 for none), user_agent, safe_updates, skip_delete_read,
+// max_response_size (bytes; 0 for none). Unknown options are errors.
 func ParseDSN(dsn string) (Config, error) {
 	c, err := parseDSN(dsn)
 	if err != nil {
@@ -208,6 +213,15 @@ func parseDSN(dsn string) (Config, error) {
 				return c, dsnErr("skip_delete_read=%q: want true or false", v)
 			}
 			c.SkipDeleteRead = b
+		case "max_response_size":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return c, dsnErr("max_response_size=%q: want a number of bytes (0 for no limit)", v)
+			}
+			c.MaxResponseBytes = n
+			if n == 0 {
+				c.MaxResponseBytes = -1
+			}
 		case "retries", "insert_concurrency", "insert_chunk_size", "write_concurrency", "plan_cache_size":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
@@ -360,6 +374,12 @@ func (c Config) format(secrets bool) string {
 	if c.SkipDeleteRead {
 		q.Set("skip_delete_read", "true")
 	}
+	switch {
+	case c.MaxResponseBytes < 0:
+		q.Set("max_response_size", "0")
+	case c.MaxResponseBytes > 0:
+		q.Set("max_response_size", strconv.FormatInt(c.MaxResponseBytes, 10))
+	}
 	endpoint := redactURL(c.Endpoint) // never user info or a query of its own
 	if len(q) == 0 {
 		return endpoint
@@ -447,6 +467,7 @@ func (c Config) options() (dataapi.Options, error) {
 		Endpoint: c.Endpoint, Token: tok, Keyspace: c.keyspace(), Environment: strings.ToLower(c.Environment),
 		HTTPClient: c.HTTPClient, Timeout: c.Timeout, Retries: c.Retries, EmbeddingAPIKey: c.EmbeddingAPIKey.Reveal(),
 		UserAgent: c.UserAgent, InsertChunkSize: c.InsertChunkSize, InsertConcurrency: c.InsertConcurrency,
+		MaxResponseBytes: c.MaxResponseBytes,
 	}
 	switch {
 	case c.Logger != nil && c.Hook != nil:

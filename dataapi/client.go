@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,7 +26,7 @@ const (
 	DefaultRetryBaseDelay    = 100 * time.Millisecond
 	DefaultRetryMaxDelay     = 5 * time.Second
 	DefaultMaxRetryAfter     = time.Minute
-	DefaultMaxResponseBytes  = 64 << 20
+	DefaultMaxResponseBytes  = 1 << 30 // see MaxResponseBytes
 	DefaultInsertChunkSize   = 100 // the server's maximum rows per insertMany
 	DefaultInsertConcurrency = 8
 )
@@ -81,7 +82,14 @@ type Options struct {
 	// InsertMany call. Zero (the default) adapts it to the latency and to
 	// the server's 429/503 answers, starting at 8 (limit.go).
 	InsertConcurrency int
-	// MaxResponseBytes bounds a response body (default 64 MiB).
+	// MaxResponseBytes bounds a response body; a longer one fails with
+	// ErrResponseTooLarge. Negative: no limit. The default, 1 GiB, reads
+	// back any page of a find: the server sends at most 50 rows a page
+	// (OperationsConfig.DEFAULT_PAGE_SIZE) and one request, so one row
+	// written at once, is at most 20 MiB (Quarkus max-body-size 20M), so
+	// 50 x 20 MiB = 1000 MiB plus the envelope. Vector and BM25 searches
+	// answer up to 1000 rows in one response: rows of more than 1 MiB
+	// each there, or rows grown by many updates, need a larger limit.
 	MaxResponseBytes int64
 }
 
@@ -252,8 +260,11 @@ func New(o Options) (*Client, error) {
 	if c.chunkSize <= 0 || c.chunkSize > DefaultInsertChunkSize {
 		c.chunkSize = DefaultInsertChunkSize
 	}
-	if c.maxBody <= 0 {
+	switch {
+	case c.maxBody == 0:
 		c.maxBody = DefaultMaxResponseBytes
+	case c.maxBody < 0:
+		c.maxBody = math.MaxInt64 - 1
 	}
 	if c.http == nil {
 		c.http = &http.Client{Transport: newTransport()}

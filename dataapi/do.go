@@ -471,7 +471,7 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	if b.n > b.limit {
-		b.err = fmt.Errorf("%w (%d bytes)", ErrResponseTooLarge, b.limit)
+		b.err = fmt.Errorf("%w (limit %d bytes: raise it with max_response_size= in the DSN, Config.MaxResponseBytes or dataapi.Options.MaxResponseBytes)", ErrResponseTooLarge, b.limit)
 		return 0, b.err
 	}
 	if err != nil {

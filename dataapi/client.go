@@ -27,7 +27,7 @@ const (
 	DefaultRetryMaxDelay     = 5 * time.Second
 	DefaultMaxRetryAfter     = time.Minute
 	DefaultMaxResponseBytes  = 1 << 30 // see MaxResponseBytes
-	DefaultInsertChunkSize   = 100 // the server's maximum rows per insertMany
+	DefaultInsertChunkSize   = 100     // the server's maximum rows per insertMany
 	DefaultInsertConcurrency = 8
 )
 

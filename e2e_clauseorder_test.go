@@ -123,11 +123,6 @@ func TestGroupByAliases(t *testing.T) {
 	})
 }
 
-func TestClauseOrderRendering(t *testing.T) {
-	// fmt is used by helpers below in later items; keep the import honest.
-	_ = fmt.Sprint
-}
-
 // Issue 12 item 3: a double compared with a decimal literal compares as a
 // double (the literal is converted to the column's type, as the server
 // does), wherever the comparison runs.
@@ -247,5 +242,83 @@ func TestInWithNullArgument(t *testing.T) {
 	}
 	if got := e2eQuery(t, db, `SELECT COUNT(*) FROM inn`); got[0] != "3" {
 		t.Errorf("rows after the refused DELETE: %v", got)
+	}
+}
+
+// Issue 12 item 6: a computed decimal sorts by value, not as text, and is
+// reported as DECIMAL.
+func TestOrderByComputedDecimal(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE ev (id int PRIMARY KEY, qty int, amount decimal)`)
+	e2eExec(t, db, `INSERT INTO ev (id, qty, amount) VALUES (1, 1, 9997.4), (2, 1, 999.3), (3, 2, 4994.9), (4, 3, 10.5), (5, 1, 99.99)`)
+	runSQLCases(t, db, []sqlCase{
+		{name: "desc limit", q: `SELECT qty * amount AS total FROM ev ORDER BY total DESC LIMIT 3`, want: []string{"9997.4", "9989.8", "999.3"}, ordered: true},
+		{name: "asc", q: `SELECT id, qty * amount AS total FROM ev ORDER BY total`, want: []string{"4|31.5", "5|99.99", "2|999.3", "3|9989.8", "1|9997.4"}, ordered: true},
+		{name: "expression key", q: `SELECT id FROM ev ORDER BY qty * amount DESC LIMIT 2`, want: []string{"1", "3"}, ordered: true},
+		{name: "with filter", q: `SELECT qty * amount AS total FROM ev WHERE id > 1 ORDER BY total DESC`, want: []string{"9989.8", "999.3", "99.99", "31.5"}, ordered: true},
+	})
+	rows, err := db.Query(`SELECT qty * amount AS total FROM ev`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cts, _ := rows.ColumnTypes()
+	if n := cts[0].DatabaseTypeName(); n != "DECIMAL" {
+		t.Errorf("qty * amount: DatabaseTypeName %q, want DECIMAL", n)
+	}
+}
+
+// Issue 12 item 8: every result column has one Go type, stated in
+// ColumnTypes. CASE and COALESCE resolve their branches' types as
+// PostgreSQL does (a double and a decimal literal make a double).
+func TestOneTypePerColumn(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE ot (id int PRIMARY KEY, d double, i int, de decimal, s text, ts timestamp)`)
+	e2eExec(t, db, `INSERT INTO ot (id, d, i, de, s, ts) VALUES (1, 1.5, 2, 3.25, 'x', '2024-01-02T00:00:00Z'), (2, null, null, null, null, null)`)
+	cases := []struct {
+		expr   string
+		dbType string
+		goType string
+	}{
+		{`coalesce(d, 0.5)`, "DOUBLE", "float64"},
+		{`CASE WHEN d IS NULL THEN 0.5 ELSE d END`, "DOUBLE", "float64"},
+		{`CASE WHEN id = 1 THEN i ELSE 7 END`, "BIGINT", "int64"},
+		{`coalesce(i, 0.5)`, "DECIMAL", "string"},
+		{`coalesce(de, 1)`, "DECIMAL", "string"},
+		{`coalesce(i, d)`, "DOUBLE", "float64"},
+		{`coalesce(s, 'none')`, "TEXT", "string"},
+		{`coalesce(ts, '2000-01-01')`, "TIMESTAMP", "time.Time"},
+		{`ifnull(d, 1)`, "DOUBLE", "float64"},
+		{`d * 2`, "DOUBLE", "float64"},
+		{`i + 1`, "BIGINT", "int64"},
+		{`upper(s)`, "TEXT", "string"},
+	}
+	for _, c := range cases {
+		q := `SELECT ` + c.expr + ` FROM ot`
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Errorf("%s: %v", q, err)
+			continue
+		}
+		cts, _ := rows.ColumnTypes()
+		if n := cts[0].DatabaseTypeName(); n != c.dbType {
+			t.Errorf("%s: DatabaseTypeName %q, want %q", q, n, c.dbType)
+		}
+		for rows.Next() {
+			var v any
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			if g := fmt.Sprintf("%T", v); v != nil && g != c.goType {
+				t.Errorf("%s: a value %v of Go type %s, want %s", q, v, g, c.goType)
+			}
+		}
+		rows.Close()
+	}
+	// Branches of different families are refused, as PostgreSQL does.
+	for _, q := range []string{`SELECT CASE WHEN id = 1 THEN ts ELSE 1 END FROM ot`, `SELECT coalesce(i, 'abc') FROM ot`} {
+		if _, err := db.Query(q); err == nil || !strings.Contains(err.Error(), "CAST") && !strings.Contains(err.Error(), "not a number") {
+			t.Errorf("%s: err %v, want a refusal", q, err)
+		}
 	}
 }

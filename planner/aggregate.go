@@ -213,7 +213,7 @@ func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp,
 			}
 		}
 		op.names = append(op.names, name)
-		rc := ResultColumn{Name: name, Nullable: true}
+		rc := ResultColumn{Name: name, Nullable: true, Type: typeOfKind(kindOf(x))}
 		if c, ok := x.(*colExpr); ok {
 			if c.idx < len(groupExprs) {
 				if gc, ok := op.groupBy[c.idx].(*colExpr); ok && gc.idx < len(input) {

@@ -569,6 +569,12 @@ func (c *exprCompiler) caseExpr(x *sqlparser.CaseExpr) (Expr, error) {
 			return nil, err
 		}
 	}
+	// One result type for every row (expr_types.go).
+	k, vals, err := unifyKinds("CASE", append(append([]Expr(nil), ce.vals...), ce.els))
+	if err != nil {
+		return nil, err
+	}
+	ce.vals, ce.els, ce.k = vals[:len(ce.vals)], vals[len(ce.vals)], k
 	return ce, nil
 }
 
@@ -1044,7 +1050,10 @@ type caseExpr struct {
 	whens   []Expr
 	vals    []Expr
 	els     Expr
+	k       vkind // of the result (every branch converted to it)
 }
+
+func (e *caseExpr) kind() vkind { return e.k }
 
 func (e *caseExpr) Eval(row Row) (any, error) {
 	var subj any
@@ -2123,6 +2132,14 @@ func (c *exprCompiler) function(x *sqlparser.FuncExpr) (Expr, error) {
 		kinds = append(kinds, kindOf(a))
 	}
 	fe.k = def.k(kinds)
+	if name == "coalesce" || name == "ifnull" {
+		// One result type for every row (expr_types.go).
+		k, args, err := unifyKinds(strings.ToUpper(name), fe.args)
+		if err != nil {
+			return nil, err
+		}
+		fe.args, fe.k = args, k
+	}
 	return fe, nil
 }
 
@@ -2259,7 +2276,7 @@ func substitute(e Expr, f func(Expr) (Expr, bool, error)) (Expr, error) {
 		}
 		return n, err
 	case *caseExpr:
-		n := &caseExpr{subject: b(x.subject), els: b(x.els)}
+		n := &caseExpr{subject: b(x.subject), els: b(x.els), k: x.k}
 		for i := range x.whens {
 			n.whens = append(n.whens, b(x.whens[i]))
 			n.vals = append(n.vals, b(x.vals[i]))
@@ -2267,6 +2284,9 @@ func substitute(e Expr, f func(Expr) (Expr, bool, error)) (Expr, error) {
 		return n, err
 	case *containsExpr:
 		n := &containsExpr{l: b(x.l), v: b(x.v), key: x.key}
+		return n, err
+	case *convertExpr:
+		n := &convertExpr{e: b(x.e), k: x.k}
 		return n, err
 	}
 	return e, nil

@@ -673,6 +673,11 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 			return nil, nil, err
 		}
 		steps = append(steps, op)
+		for i := range cols {
+			if cols[i].Type.Kind == "" {
+				cols[i].Type = typeOfKind(kindOf(op.exprs[i]))
+			}
+		}
 		for _, c := range cols {
 			outTypes = append(outTypes, c.Type)
 		}

@@ -116,24 +116,6 @@ func (sp *selectPlanner) fetchRefsOrAliases(e sqlparser.SQLNode) error {
 	}, e)
 }
 
-// inputColumns is inputNames with the fetched columns' types (extra
-// columns, the bound parameters, have none).
-func (sp *selectPlanner) inputColumns() []typesmap.Column {
-	cols := append([]typesmap.Column(nil), sp.fetched...)
-	for _, n := range sp.st.ExtraColumns() {
-		cols = append(cols, typesmap.Column{Name: n})
-	}
-	return cols
-}
-
-func (sp *selectPlanner) inputNames() []string {
-	names := make([]string, 0, len(sp.fetched)+len(sp.st.Params))
-	for _, c := range sp.fetched {
-		names = append(names, c.Name)
-	}
-	return append(names, sp.st.ExtraColumns()...)
-}
-
 func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, error) {
 	// information_schema views are built client-side from listTables.
 	if p, ok, err := planInformationSchema(st, sel, schema); ok {
@@ -213,7 +195,7 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		ops = append(ops, f)
 	}
 	if aggregate {
-		op, cols, err := newAggregateOpTyped(sel, sp.inputColumns())
+		op, cols, err := newAggregateOpTyped(sel, sp.fetched)
 		if err != nil {
 			return nil, err
 		}
@@ -411,11 +393,12 @@ func (sp *selectPlanner) selectList(ann *annPlan) ([]projItem, error) {
 	// Compile computed items now that every needed column is fetched.
 	for i := range items {
 		if d, ok := items[i].expr.(deferredExpr); ok {
-			e, err := compileExpr(d.e, sp.inputNames())
+			e, err := compileTypedExpr(d.e, sp.fetched)
 			if err != nil {
 				return nil, err
 			}
 			items[i].expr = e
+			items[i].typ = typeOfKind(kindOf(e)) // sorts and ColumnTypes
 		}
 	}
 	return items, nil
@@ -520,7 +503,20 @@ func (sp *selectPlanner) orderItem(o *sqlparser.Order, items *[]projItem, hidden
 			return i, (*items)[i].column, nil
 		}
 	}
-	return 0, "", unsupported("ORDER BY %s (order by a column, an alias, a position or an expression of the select list)", sp.st.render(o.Expr))
+	// Any other expression of the table's columns: a hidden computed key.
+	if exprHasAggregate(o.Expr) {
+		return 0, "", unsupported("ORDER BY %s: an aggregate without GROUP BY or aggregates in the select list", sp.st.render(o.Expr))
+	}
+	if err := sp.fetchRefs(o.Expr); err != nil {
+		return 0, "", err
+	}
+	e, err := compileTypedExpr(o.Expr, sp.fetched)
+	if err != nil {
+		return 0, "", err
+	}
+	*items = append(*items, projItem{name: sp.st.render(o.Expr), src: -1, expr: e, typ: typeOfKind(kindOf(e)), nullable: true})
+	*hidden++
+	return len(*items) - 1, "", nil
 }
 
 // orderOnOutput resolves an ORDER BY key after GROUP BY / aggregates on
@@ -924,11 +920,7 @@ type filterOp struct {
 func (sp *selectPlanner) residualOp(e sqlparser.Expr) (*filterOp, error) {
 	// Typed by the fetched columns, so literals compare as the column's type;
 	// the extra columns (parameters, literals) are bound once at Open.
-	input := append([]typesmap.Column(nil), sp.fetched...)
-	for _, n := range sp.st.ExtraColumns() {
-		input = append(input, typesmap.Column{Name: n})
-	}
-	x, err := compileTypedExpr(e, input)
+	x, err := compileTypedExpr(e, sp.fetched)
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,10 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	_ = ss.nc.SetDeadline(time.Time{})
+	// From here on the client's bytes are read ahead (see pump): clients
+	// send nothing between the password and ReadyForQuery, so the start-up
+	// reader holds nothing unread.
+	ss.be = pgproto3.NewBackend(newPump(ss.nc, ss.dropped), ss.nc)
 	defer s.unregister(ss)
 	defer ss.close()
 	if err := ss.loop(); err != nil && !errors.Is(err, errQuiet) {
@@ -229,6 +233,10 @@ func (ss *session) close() {
 		ss.conn.Close()
 	}
 }
+
+// dropped is called when the client's side of the connection ends: a
+// running statement is cancelled (the session ends at its next read).
+func (ss *session) dropped() { ss.cancelRunning() }
 
 func (ss *session) cancelRunning() {
 	ss.runMu.Lock()

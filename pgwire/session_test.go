@@ -24,6 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/astrasql/astrasql/dataapi/dataapitest"
 	"github.com/astrasql/astrasql/pgwire"
@@ -172,6 +173,52 @@ func TestCancel(t *testing.T) {
 	}
 	<-api.held
 	<-api.released
+}
+
+// TestDropWhileRunning: a client that goes away before the first row
+// cancels its statement (the Data API request is abandoned). The client
+// is raw protocol, since pgx would send a CancelRequest itself.
+func TestDropWhileRunning(t *testing.T) {
+	api := newBlockingAPI(t)
+	addr := startFront(t, pgwire.Config{}, api.URL, nil)
+	mustExec(t, connect(t, addr), `CREATE TABLE slow (id int PRIMARY KEY)`)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	fe := pgproto3.NewFrontend(nc, nc)
+	fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersionNumber,
+		Parameters: map[string]string{"user": "raw", "database": "default_keyspace"}})
+	if err := fe.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		msg, err := fe.Receive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := msg.(*pgproto3.AuthenticationCleartextPassword); ok {
+			fe.Send(&pgproto3.PasswordMessage{Password: "local-token"})
+			if err := fe.Flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
+			break
+		}
+	}
+	fe.Send(&pgproto3.Query{String: `SELECT * FROM slow WHERE id > 0`})
+	if err := fe.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	<-api.held
+	nc.Close()
+	select {
+	case <-api.released:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the Data API request of a dropped client was not abandoned")
+	}
 }
 
 // smallBuffers makes the server's socket buffers small, so that a result

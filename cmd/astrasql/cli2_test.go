@@ -128,3 +128,12 @@ func TestDemoStaysEmbedded(t *testing.T) {
 		t.Errorf("-remote: %v", r)
 	}
 }
+
+// With timing on, a failed statement's time follows its error.
+func TestTimingAfterError(t *testing.T) {
+	r := runCLI(t, "", "-timing", "-format", "csv", "-e", "SELECT * FROM nosuch")
+	e, tm := strings.Index(r.stderr, "error at line 1"), strings.Index(r.stderr, "Time: ")
+	if r.code != 1 || e < 0 || tm < e {
+		t.Errorf("want the error, then its time: %v", r)
+	}
+}

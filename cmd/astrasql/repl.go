@@ -117,6 +117,7 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 					return exitOK
 				}
 				fmt.Fprintf(s.errOut, "ERROR: %s\n", errorText(err))
+				s.afterError()
 			}
 			continue
 		}
@@ -132,6 +133,7 @@ func (s *session) repl(ctx context.Context, _ io.Reader, target string) int {
 					return exitOK
 				}
 				fmt.Fprintf(s.errOut, "ERROR: %s\n", errorText(err))
+				s.afterError()
 			}
 		}
 	}

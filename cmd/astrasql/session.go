@@ -51,6 +51,8 @@ type session struct {
 	// onSwitch is called after a switch of keyspace (the completer's
 	// table names are then stale).
 	onSwitch func()
+	// failedTime is the time of a failed statement, printed after its error.
+	failedTime time.Duration
 }
 
 func newSession(db *sql.DB, out, errOut io.Writer, o options) *session {
@@ -99,6 +101,7 @@ func (s *session) runScript(ctx context.Context, src string) int {
 		if err != nil {
 			line, msg := errorAt(it, err)
 			fmt.Fprintf(s.errOut, "astrasql: error at line %d: %s\n", line, msg)
+			s.afterError()
 			return exitError
 		}
 	}
@@ -126,12 +129,24 @@ func (s *session) runItem(ctx context.Context, it item) error {
 			printWarnings(s.errOut, list)
 		}
 	}
-	// A failed statement's time would print before its error: psql
-	// prints none then either.
-	if s.timing && err == nil {
-		s.status("Time: %s", formatDuration(time.Since(start)))
+	if s.timing {
+		if err != nil {
+			// Printed after the error, by whoever prints it (as psql).
+			s.failedTime = time.Since(start)
+		} else {
+			s.status("Time: %s", formatDuration(time.Since(start)))
+		}
 	}
 	return err
+}
+
+// afterError prints the time of the statement whose error was just
+// printed, with \timing on.
+func (s *session) afterError() {
+	if s.failedTime > 0 {
+		s.status("Time: %s", formatDuration(s.failedTime))
+		s.failedTime = 0
+	}
 }
 
 // errorAt returns the script line an error is on and its message. A syntax

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -249,4 +250,73 @@ func catalogValue(t pgType, col string) any {
 		return false
 	}
 	return nil
+}
+
+// relationList answers psql's \d and \dt (a pg_class query over relkind):
+// one row per table of the keyspace. Other queries of PostgreSQL's own
+// catalogue (psql's \d TABLE, tab completion) get a clear refusal rather
+// than the driver's syntax error.
+func relationList(toks []token) (*special, bool, error) {
+	catalog, relkind := false, false
+	for i, t := range toks {
+		if t.is("pg_class") || t.is("pg_namespace") || t.is("pg_attribute") || t.is("pg_proc") || t.is("pg_index") {
+			if i >= 2 && toks[i-2].is("pg_catalog") {
+				catalog = true
+			}
+		}
+		if t.is("relkind") && i+1 < len(toks) && toks[i+1].is("IN") {
+			relkind = true
+		}
+	}
+	if !catalog {
+		return nil, false, nil
+	}
+	var names []string
+	for i, t := range toks {
+		if t.is("as") && i+1 < len(toks) && toks[i+1].kind == tkQuoted {
+			names = append(names, toks[i+1].text)
+		}
+		if t.is("FROM") {
+			break
+		}
+	}
+	if !relkind || len(names) == 0 {
+		return nil, true, &pgError{code: codeNotSupported,
+			msg:  "PostgreSQL's own catalogue (pg_class, pg_attribute...) is not available through this front end",
+			hint: "list tables with SHOW TABLES (or psql's \\d), see a table's columns with DESCRIBE table_name"}
+	}
+	cols := make([]column, len(names))
+	for i, n := range names {
+		cols[i] = textColumn(n)
+	}
+	return &special{cols: cols, run: func(ss *session, _ []any) ([][]any, string, error) {
+		rows, err := ss.queryer().QueryContext(context.Background(),
+			"SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name", ss.keyspace)
+		if err != nil {
+			return nil, "", err
+		}
+		defer rows.Close()
+		var out [][]any
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return nil, "", err
+			}
+			row := make([]any, len(names))
+			for i, n := range names {
+				switch n {
+				case "Schema":
+					row[i] = ss.keyspace
+				case "Name":
+					row[i] = name
+				case "Type":
+					row[i] = "table"
+				case "Owner":
+					row[i] = ss.params["session_authorization"]
+				}
+			}
+			out = append(out, row)
+		}
+		return out, "SELECT", rows.Err()
+	}}, true, nil
 }

@@ -40,6 +40,7 @@ func TestPsql(t *testing.T) {
 		{`SELECT title FROM films ORDER BY v ANN OF [0.1, 0.9] LIMIT 1`, "Heat"},
 		{`SELECT count(*), min(year) FROM films; SELECT current_database(), current_schema()`, "2|1979\ndefault_keyspace|default_keyspace"},
 		{`SHOW server_version`, "16.0 (astrasql)"},
+		{`\d`, "default_keyspace|films|table|tester"},
 		{`BEGIN; DELETE FROM films WHERE id = 2; ROLLBACK; SELECT count(*) FROM films`, "BEGIN\nDELETE\nROLLBACK\n2"},
 	} {
 		got, err := run("-c", tc.sql)

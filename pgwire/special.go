@@ -108,6 +108,9 @@ func (ss *session) specialFor(sqlText string, toks []token) (*special, bool, err
 		if sp, ok := catalogQuery(sqlText, toks); ok {
 			return sp, true, nil
 		}
+		if sp, ok, err := relationList(toks); ok {
+			return sp, true, err
+		}
 	}
 	return nil, false, nil
 }

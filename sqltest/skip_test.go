@@ -10,9 +10,6 @@ var skips = []struct {
 	re  *regexp.Regexp
 	why string
 }{
-	// Issue 12 item 1 (planner): DISTINCT + ORDER BY + LIMIT returns too
-	// few rows (the top-k keeps LIMIT+OFFSET rows before DISTINCT).
-	{regexp.MustCompile(`^SELECT DISTINCT .* LIMIT`), "item 1: DISTINCT + ORDER BY + LIMIT"},
 }
 
 // skipped returns why a statement is kept out of the run, or "".

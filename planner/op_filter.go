@@ -1,0 +1,177 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/astrasql/astrasql/typesmap"
+	"github.com/xwb1989/sqlparser"
+)
+
+// The client-side filter and projection operators of the information_schema
+// path, and why a predicate is evaluated by the driver.
+
+// csFilterOp keeps the rows for which a predicate is TRUE.
+type csFilterOp struct {
+	pred   Expr
+	text   string
+	reason string
+}
+
+// newCSFilterOp compiles a residual predicate over rows with the given
+// columns. Bind variables are resolved from the Binding at Open. reason
+// says why the server cannot do it ("" to derive it from the expression).
+func newCSFilterOp(where sqlparser.Expr, input []typesmap.Column, reason string) (RowOp, error) {
+	e, err := compileTypedExpr(where, input)
+	if err != nil {
+		return nil, err
+	}
+	if reason == "" {
+		reason = residualReason(where)
+	}
+	return &csFilterOp{pred: e, text: sqlparser.String(where), reason: reason}, nil
+}
+
+func (o *csFilterOp) Explain() (string, string) {
+	return "filter", "WHERE " + o.text + "; client-side: " + o.reason
+}
+
+func (o *csFilterOp) Open(in RowIter, b *Binding) (RowIter, error) {
+	p, err := bindBinding(o.pred, b)
+	if err != nil {
+		return nil, err
+	}
+	return &filterIter{in: in, pred: p}, nil
+}
+
+// filterIter passes on the rows for which pred is TRUE (NULL and FALSE drop
+// the row). Both residual filters, of queries and of introspection, use it.
+type filterIter struct {
+	in   RowIter
+	pred Expr
+}
+
+func (f *filterIter) Next() (Row, error) {
+	for {
+		r, err := f.in.Next()
+		if err != nil {
+			return nil, err
+		}
+		ok, err := Truth(f.pred, r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return r, nil
+		}
+	}
+}
+
+func (f *filterIter) Close() error { return f.in.Close() }
+
+// residualReason explains why a predicate is evaluated by the driver,
+// naming the first construct the Data API filter language lacks.
+func residualReason(e sqlparser.Expr) string {
+	reason := ""
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if reason != "" {
+			return false, nil
+		}
+		switch x := n.(type) {
+		case *sqlparser.ComparisonExpr:
+			switch x.Operator {
+			case sqlparser.LikeStr, sqlparser.NotLikeStr:
+				reason = "LIKE cannot be expressed as a Data API filter"
+				return false, nil
+			case sqlparser.NullSafeEqualStr:
+				reason = "<=> cannot be expressed as a Data API filter"
+				return false, nil
+			}
+			_, lc := x.Left.(*sqlparser.ColName)
+			_, rc := x.Right.(*sqlparser.ColName)
+			if lc && rc {
+				reason = "the Data API compares columns only with values, not with other columns"
+				return false, nil
+			}
+		case *sqlparser.IsExpr:
+			reason = "the Data API cannot filter on NULL (" + strings.ToUpper(x.Operator) + ")"
+			return false, nil
+		case *sqlparser.FuncExpr:
+			if n := x.Name.Lowered(); n == containsFunc || n == containsKeyFunc {
+				return false, nil // CONTAINS itself is a filter; the reason is elsewhere
+			}
+			reason = "functions (" + strings.ToUpper(x.Name.String()) + ") are evaluated by the driver"
+			return false, nil
+		case *sqlparser.SubstrExpr:
+			reason = "functions (SUBSTRING) are evaluated by the driver"
+			return false, nil
+		case *sqlparser.BinaryExpr, *sqlparser.UnaryExpr:
+			reason = "arithmetic is evaluated by the driver"
+			return false, nil
+		case *sqlparser.CaseExpr:
+			reason = "CASE is evaluated by the driver"
+			return false, nil
+		}
+		return true, nil
+	}, e)
+	if reason == "" {
+		reason = "the Data API filter language cannot express this predicate"
+	}
+	return reason
+}
+
+// csProjectOp computes the output columns from the input row.
+type csProjectOp struct {
+	exprs []Expr
+	texts []string
+}
+
+// newCSProjectOp compiles select items over rows with the given columns.
+func newCSProjectOp(items []sqlparser.Expr, input []typesmap.Column) (*csProjectOp, error) {
+	op := &csProjectOp{}
+	for _, it := range items {
+		e, err := compileTypedExpr(it, input)
+		if err != nil {
+			return nil, err
+		}
+		op.exprs = append(op.exprs, e)
+		op.texts = append(op.texts, sqlparser.String(it))
+	}
+	return op, nil
+}
+
+func (o *csProjectOp) Explain() (string, string) {
+	return "project", strings.Join(o.texts, ", ") + "; client-side: computed columns are evaluated by the driver"
+}
+
+func (o *csProjectOp) Open(in RowIter, b *Binding) (RowIter, error) {
+	it := &csProjectIter{in: in}
+	for _, e := range o.exprs {
+		x, err := bindBinding(e, b)
+		if err != nil {
+			return nil, err
+		}
+		it.exprs = append(it.exprs, x)
+	}
+	return it, nil
+}
+
+type csProjectIter struct {
+	in    RowIter
+	exprs []Expr
+}
+
+func (p *csProjectIter) Next() (Row, error) {
+	r, err := p.in.Next()
+	if err != nil {
+		return nil, err
+	}
+	out := make(Row, len(p.exprs))
+	for i, e := range p.exprs {
+		if out[i], err = e.Eval(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (p *csProjectIter) Close() error { return p.in.Close() }

@@ -322,3 +322,17 @@ func TestOneTypePerColumn(t *testing.T) {
 		}
 	}
 }
+
+// One aggregate registry: aggregates the driver does not compute are
+// refused by name, wherever they appear.
+func TestUnsupportedAggregatesRefused(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE ua (k int PRIMARY KEY, i int)`)
+	for _, q := range []string{`SELECT std(i) FROM ua`, `SELECT k, variance(i) FROM ua GROUP BY k`, `SELECT k FROM ua WHERE stddev(i) > 1`} {
+		_, err := db.Query(q)
+		var ue *astrasql.UnsupportedError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "aggregate") {
+			t.Errorf("%s: err %v, want an *UnsupportedError naming the aggregate", q, err)
+		}
+	}
+}

@@ -24,6 +24,19 @@ import (
 // COUNT is 0 and the others NULL; without GROUP BY there is always one row.
 // Groups come out in order of first appearance (use ORDER BY to order them).
 
+// aggregateFuncs is the one registry of aggregate names: true for the
+// aggregates the driver computes, false for those it recognises (so a
+// query using them takes the aggregate path) and refuses by name.
+var aggregateFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
+	"group_concat": false, "std": false, "stddev": false, "stddev_pop": false, "stddev_samp": false,
+	"variance": false, "var_pop": false, "var_samp": false, "bit_and": false, "bit_or": false, "bit_xor": false}
+
+// isAggregate reports whether name is an aggregate, computed or refused.
+func isAggregate(name string) bool {
+	_, ok := aggregateFuncs[name]
+	return ok
+}
+
 // aggSpec is one aggregate call.
 type aggSpec struct {
 	fn       string // count, sum, avg, min, max
@@ -118,7 +131,7 @@ func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp,
 		var ferr error
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 			f, ok := n.(*sqlparser.FuncExpr)
-			if !ok || !aggregateNames[f.Name.Lowered()] {
+			if !ok || !aggregateFuncs[f.Name.Lowered()] {
 				return true, nil
 			}
 			key := canon(f)
@@ -176,7 +189,7 @@ func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp,
 				}
 			}
 		}
-		if f, ok := e.(*sqlparser.FuncExpr); ok && aggregateNames[f.Name.Lowered()] {
+		if f, ok := e.(*sqlparser.FuncExpr); ok && aggregateFuncs[f.Name.Lowered()] {
 			for j, a := range op.aggs {
 				if a.key == key {
 					return len(groupExprs) + j, true
@@ -277,7 +290,7 @@ func canon(e sqlparser.SQLNode) string { return strings.ToLower(sqlparser.String
 func exprHasAggregate(e sqlparser.Expr) bool {
 	found := false
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if f, ok := n.(*sqlparser.FuncExpr); ok && aggregateNames[f.Name.Lowered()] {
+		if f, ok := n.(*sqlparser.FuncExpr); ok && aggregateFuncs[f.Name.Lowered()] {
 			found = true
 			return false, nil
 		}

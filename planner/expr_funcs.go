@@ -351,16 +351,16 @@ func fnSubstring(a []any) (any, error) {
 	return string(rs[start:end]), nil
 }
 
-// aggregateNames are the aggregate functions (handled by aggregate.go).
-var aggregateNames = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
-
 func (c *exprCompiler) function(x *sqlparser.FuncExpr) (Expr, error) {
 	name := x.Name.Lowered()
 	if !x.Qualifier.IsEmpty() {
 		return nil, exprErrorf("function %s.%s is not supported", x.Qualifier.String(), name)
 	}
-	if aggregateNames[name] {
+	if aggregateFuncs[name] {
 		return nil, exprErrorf("aggregate %s() is not allowed here (only in the select list and HAVING of a query)", strings.ToUpper(name))
+	}
+	if isAggregate(name) {
+		return nil, unsupported("aggregate %s() (the driver computes COUNT, SUM, AVG, MIN and MAX)", strings.ToUpper(name))
 	}
 	def, ok := scalarFuncs[name]
 	if !ok {

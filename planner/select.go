@@ -27,9 +27,6 @@ var similarityMetric = map[string]string{
 	"similarity_euclidean":   "euclidean",
 }
 
-var aggregateFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
-	"group_concat": true, "std": true, "stddev": true, "variance": true, "bit_and": true, "bit_or": true}
-
 // projItem is one output column of a SELECT.
 type projItem struct {
 	name     string
@@ -321,7 +318,7 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 func hasAggregate(exprs sqlparser.SelectExprs) bool {
 	found := false
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if f, ok := n.(*sqlparser.FuncExpr); ok && aggregateFuncs[f.Name.Lowered()] {
+		if f, ok := n.(*sqlparser.FuncExpr); ok && isAggregate(f.Name.Lowered()) {
 			found = true
 		}
 		if _, ok := n.(*sqlparser.GroupConcatExpr); ok {

@@ -9,8 +9,7 @@ import "regexp"
 var skips = []struct {
 	re  *regexp.Regexp
 	why string
-}{
-}
+}{}
 
 // skipped returns why a statement is kept out of the run, or "".
 func skipped(q string) string {

@@ -336,3 +336,22 @@ func TestUnsupportedAggregatesRefused(t *testing.T) {
 		}
 	}
 }
+
+// ORDER BY after GROUP BY may name a group key or an aggregate that is not
+// in the select list (a hidden key computed per group), as in PostgreSQL.
+func TestOrderByHiddenGroupKeys(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE hg (id int PRIMARY KEY, g text, i int)`)
+	e2eExec(t, db, `INSERT INTO hg (id, g, i) VALUES (1, 'a', 1), (2, 'a', 2), (3, 'b', 10), (4, 'c', 5), (5, 'c', 0), (6, 'c', 1)`)
+	runSQLCases(t, db, []sqlCase{
+		{name: "group key", q: `SELECT COUNT(*) FROM hg GROUP BY g ORDER BY g DESC`, want: []string{"3", "1", "2"}, ordered: true},
+		{name: "aggregate", q: `SELECT g FROM hg GROUP BY g ORDER BY SUM(i) DESC`, want: []string{"b", "c", "a"}, ordered: true},
+		{name: "aggregate limit", q: `SELECT g, COUNT(*) FROM hg GROUP BY g ORDER BY MAX(i) LIMIT 2`, want: []string{"a|2", "c|3"}, ordered: true},
+		{name: "expression of key", q: `SELECT COUNT(*) AS n FROM hg GROUP BY g ORDER BY upper(g)`, want: []string{"2", "1", "3"}, ordered: true},
+	})
+	for _, q := range []string{`SELECT COUNT(*) FROM hg GROUP BY g ORDER BY i`, `SELECT DISTINCT COUNT(*) FROM hg GROUP BY g ORDER BY g`} {
+		if _, err := db.Query(q); err == nil {
+			t.Errorf("%s: no error, want a refusal", q)
+		}
+	}
+}

@@ -65,6 +65,14 @@ type aggregateOp struct {
 // resolved from the Binding at Open. The output columns are sel's select
 // list in order, aliases applied; ORDER BY, DISTINCT and LIMIT run after.
 func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp, []ResultColumn, error) {
+	return newAggregateOp(sel, input, nil)
+}
+
+// newAggregateOp is newAggregateOpTyped with hidden output columns after
+// the select list: ORDER BY keys that are not result columns (a group key,
+// an aggregate), computed per group like the select list and dropped
+// after the sort.
+func newAggregateOp(sel *sqlparser.Select, input []typesmap.Column, hidden []sqlparser.Expr) (RowOp, []ResultColumn, error) {
 	in := &exprCompiler{}
 	for _, c := range input {
 		in.names = append(in.names, c.Name)
@@ -88,6 +96,10 @@ func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp,
 			return nil, nil, fmt.Errorf("astrasql: unsupported select item %s", sqlparser.String(se))
 		}
 	}
+	visible := len(items)
+	for _, h := range hidden {
+		items = append(items, item{expr: h})
+	}
 	aliasExpr := func(e sqlparser.Expr) sqlparser.Expr {
 		if cn, ok := e.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
 			n := cn.Name.String()
@@ -108,8 +120,8 @@ func newAggregateOpTyped(sel *sqlparser.Select, input []typesmap.Column) (RowOp,
 		if v, ok := g.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
 			var n int
 			fmt.Sscan(string(v.Val), &n)
-			if n < 1 || n > len(items) {
-				return nil, nil, fmt.Errorf("astrasql: GROUP BY position %d is not in the select list (1 to %d)", n, len(items))
+			if n < 1 || n > visible {
+				return nil, nil, fmt.Errorf("astrasql: GROUP BY position %d is not in the select list (1 to %d)", n, visible)
 			}
 			g = items[n-1].expr
 		}

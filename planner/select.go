@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -196,16 +197,33 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		if err != nil {
 			return nil, err
 		}
-		ops = append(ops, op)
-		aggCols = cols
+		// ORDER BY keys that are not result columns (a group key, an
+		// aggregate) are computed per group as hidden columns.
+		var extra []sqlparser.Expr
 		for _, o := range sel.OrderBy {
 			k, err := orderOnOutput(o, sel, cols)
 			if err != nil {
-				return nil, err
+				var ue *UnsupportedError
+				if v, pos := o.Expr.(*sqlparser.SQLVal); (pos && v.Type == sqlparser.IntVal) || !errors.As(err, &ue) {
+					return nil, err
+				}
+				if err := sp.fetchRefsOrAliases(o.Expr); err != nil {
+					return nil, err
+				}
+				k = SortKey{Col: len(sel.SelectExprs) + len(extra), Desc: o.Direction == sqlparser.DescScr}
+				extra = append(extra, o.Expr)
 			}
 			keys = append(keys, k)
 			keyCols = append(keyCols, "")
 		}
+		if len(extra) > 0 {
+			if op, cols, err = newAggregateOp(sel, sp.fetched, extra); err != nil {
+				return nil, err
+			}
+			hidden = len(extra)
+		}
+		ops = append(ops, op)
+		aggCols = cols
 	} else if ann == nil {
 		for _, o := range sel.OrderBy {
 			idx, col, err := sp.orderItem(o, &items, &hidden)
@@ -273,7 +291,7 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 
 	// Output.
 	if aggregate {
-		p.Columns = aggCols
+		p.Columns = aggCols[:len(aggCols)-hidden]
 	} else {
 		if !identity(items, sp.fetched) {
 			p.Steps = append(p.Steps, &projectOp{items: items, dims: ann})
@@ -309,7 +327,7 @@ func planSelect(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, err
 		tail.limit = &limitOp{lim: lim}
 	}
 	if hidden > 0 {
-		tail.visible = len(items) - hidden
+		tail.visible = len(p.Columns)
 	}
 	p.Steps = append(p.Steps, tail.steps()...)
 	return p, nil

@@ -355,3 +355,22 @@ func TestOrderByHiddenGroupKeys(t *testing.T) {
 		}
 	}
 }
+
+// information_schema runs through the same clause order and binding rules
+// (clientSelect): hidden group keys, aliases, DISTINCT before the top-k.
+func TestInformationSchemaClauseOrder(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE t1 (k int PRIMARY KEY, i int, j text)`)
+	e2eExec(t, db, `CREATE TABLE t2 (k int PRIMARY KEY, i int)`)
+	const ks = ` FROM information_schema.columns WHERE table_schema = 'default_keyspace'`
+	runSQLCases(t, db, []sqlCase{
+		{name: "hidden group key", q: `SELECT COUNT(*)` + ks + ` GROUP BY table_name ORDER BY table_name DESC`, want: []string{"2", "3"}, ordered: true},
+		{name: "hidden aggregate", q: `SELECT table_name` + ks + ` GROUP BY table_name ORDER BY COUNT(*) DESC`, want: []string{"t1", "t2"}, ordered: true},
+		{name: "aliases", q: `SELECT table_name AS tn, COUNT(*) AS n` + ks + ` GROUP BY tn HAVING n > 1 ORDER BY n`, want: []string{"t2|2", "t1|3"}, ordered: true},
+		{name: "distinct limit", q: `SELECT DISTINCT table_name` + ks + ` ORDER BY table_name LIMIT 2`, want: []string{"t1", "t2"}, ordered: true},
+		{name: "hidden column offset", q: `SELECT column_name` + ks + ` ORDER BY table_name, column_name LIMIT 2 OFFSET 1`, want: []string{"j", "k"}, ordered: true},
+	})
+	if _, err := db.Query(`SELECT table_name` + ks + ` ORDER BY 3`); err == nil {
+		t.Error("ORDER BY 3 of one column: no error")
+	}
+}

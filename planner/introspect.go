@@ -625,8 +625,27 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 		if err != nil {
 			return nil, nil, err
 		}
+		// ORDER BY keys that are not result columns (a group key, an
+		// aggregate): hidden columns of the aggregate, in ORDER BY order,
+		// as clientOrder numbers them.
+		var extra []sqlparser.Expr
+		for _, o := range sel.OrderBy {
+			if _, ok := outputIndex(o.Expr, sel, ac); !ok && !isPosition(o.Expr) {
+				extra = append(extra, o.Expr)
+			}
+		}
+		visible := len(ac)
+		if len(extra) > 0 {
+			if op, ac, err = newAggregateOp(sel, input, extra); err != nil {
+				return nil, nil, err
+			}
+			if sel.Distinct != "" {
+				return nil, nil, fmt.Errorf("astrasql: with SELECT DISTINCT, ORDER BY keys must be in the select list")
+			}
+			tail.visible = visible
+		}
 		steps = append(steps, op)
-		cols = ac
+		cols = ac[:visible]
 		for _, c := range ac {
 			outTypes = append(outTypes, c.Type)
 		}
@@ -705,6 +724,13 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 	return append(steps, tail.steps()...), cols, nil
 }
 
+// isPosition reports whether an ORDER BY or GROUP BY item is a 1-based
+// position (an integer literal).
+func isPosition(e sqlparser.Expr) bool {
+	v, ok := e.(*sqlparser.SQLVal)
+	return ok && v.Type == sqlparser.IntVal
+}
+
 func columnNames(cols []typesmap.Column) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
@@ -751,6 +777,9 @@ func clientOrder(sel *sqlparser.Select, cols []ResultColumn, types []typesmap.Ty
 	next := len(cols)
 	for _, o := range sel.OrderBy {
 		i, ok := outputIndex(o.Expr, sel, cols)
+		if !ok && isPosition(o.Expr) {
+			return nil, fmt.Errorf("astrasql: ORDER BY %s: there are %d result columns", sqlparser.String(o.Expr), len(cols))
+		}
 		if !ok {
 			i = next
 			next++

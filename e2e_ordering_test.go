@@ -1,7 +1,6 @@
 package astrasql_test
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -55,10 +54,8 @@ func TestOrderByAliasAndAggregate(t *testing.T) {
 			t.Errorf("%s:\ngot  %q\nwant %q", c.sql, got, c.want)
 		}
 	}
-	db := openDDL(t)
-	mustExec(t, db, `CREATE TABLE nums (id int PRIMARY KEY, cat text, n int)`)
-	_, err := db.Query(`SELECT cat FROM nums GROUP BY cat ORDER BY count(*)`)
-	if err == nil || !strings.Contains(err.Error(), "not in the select list") {
-		t.Errorf("ORDER BY an aggregate not selected: got %v", err)
+	// An aggregate not in the select list is a hidden key, as in PostgreSQL.
+	if got := q(`SELECT cat FROM nums GROUP BY cat ORDER BY count(*), cat`); got != "c\na\nb" {
+		t.Errorf("ORDER BY an aggregate not selected: got %q", got)
 	}
 }

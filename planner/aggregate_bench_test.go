@@ -175,7 +175,7 @@ func BenchmarkDecodePages100k(b *testing.B) {
 
 func BenchmarkFilter100k(b *testing.B) {
 	sel := selectOf(nil, "select * from t where s like '%-0%1' and x * 2 > y and lower(s) <> 'x'")
-	op, err := newCSFilterOp(sel.Where.Expr, benchCols, "")
+	op, err := newResidualFilter(sel.Where.Expr, benchCols, "")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -611,7 +611,7 @@ func quoteStr(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") +
 func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []ResultColumn, error) {
 	var steps []Step
 	if sel.Where != nil {
-		f, err := newCSFilterOp(sel.Where.Expr, input, "the rows are built by the driver from the schema")
+		f, err := newResidualFilter(sel.Where.Expr, input, "the rows are built by the driver from the schema")
 		if err != nil {
 			return nil, nil, err
 		}

@@ -10,17 +10,12 @@ import (
 // The client-side filter and projection operators of the information_schema
 // path, and why a predicate is evaluated by the driver.
 
-// csFilterOp keeps the rows for which a predicate is TRUE.
-type csFilterOp struct {
-	pred   Expr
-	text   string
-	reason string
-}
-
-// newCSFilterOp compiles a residual predicate over rows with the given
-// columns. Bind variables are resolved from the Binding at Open. reason
-// says why the server cannot do it ("" to derive it from the expression).
-func newCSFilterOp(where sqlparser.Expr, input []typesmap.Column, reason string) (RowOp, error) {
+// newResidualFilter compiles a predicate the driver evaluates over rows
+// with the given columns into the one filter operator (filterOp, of
+// queries and of introspection alike). Bind variables are resolved from
+// the Binding at Open. reason says why the server cannot do it ("" to
+// derive it from the expression).
+func newResidualFilter(where sqlparser.Expr, input []typesmap.Column, reason string) (*filterOp, error) {
 	e, err := compileTypedExpr(where, input)
 	if err != nil {
 		return nil, err
@@ -28,19 +23,7 @@ func newCSFilterOp(where sqlparser.Expr, input []typesmap.Column, reason string)
 	if reason == "" {
 		reason = residualReason(where)
 	}
-	return &csFilterOp{pred: e, text: sqlparser.String(where), reason: reason}, nil
-}
-
-func (o *csFilterOp) Explain() (string, string) {
-	return "filter", "WHERE " + o.text + "; client-side: " + o.reason
-}
-
-func (o *csFilterOp) Open(in RowIter, b *Binding) (RowIter, error) {
-	p, err := bindBinding(o.pred, b)
-	if err != nil {
-		return nil, err
-	}
-	return &filterIter{in: in, pred: p}, nil
+	return &filterOp{expr: e, text: sqlparser.String(where), reason: reason}, nil
 }
 
 // filterIter passes on the rows for which pred is TRUE (NULL and FALSE drop

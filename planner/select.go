@@ -933,13 +933,14 @@ type filterOp struct {
 }
 
 func (sp *selectPlanner) residualOp(e sqlparser.Expr) (*filterOp, error) {
-	// Typed by the fetched columns, so literals compare as the column's type;
-	// the extra columns (parameters, literals) are bound once at Open.
-	x, err := compileTypedExpr(e, sp.fetched)
+	// Typed by the fetched columns, so literals compare as the column's
+	// type; placeholders are bound at Open.
+	f, err := newResidualFilter(e, sp.fetched, "")
 	if err != nil {
 		return nil, err
 	}
-	return &filterOp{expr: x, text: sp.st.render(e), reason: residualReason(e)}, nil
+	f.text = sp.st.render(e)
+	return f, nil
 }
 
 func (f *filterOp) Explain() (string, string) {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -167,6 +168,10 @@ type Client struct {
 	concurrency int
 	maxBody     int64
 	environment string
+	// closed is set by Close: from then on, each request ending closes the
+	// idle connections of the client's own transport, so that requests
+	// still running at Close leave no kept-alive connection behind.
+	closed atomic.Bool
 	// projCache: keyspace/table/projection -> *schemaCache (immutable once stored), so
 	// findOne and new cursors skip decoding a projectionSchema seen before.
 	projCache sync.Map
@@ -321,13 +326,23 @@ func (c *Client) GoString() string { return c.String() }
 func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
 
 // Close releases the idle connections of the client's own transport (a
-// supplied Options.HTTPClient is left alone). It is optional, and the Client
-// stays usable: a later command opens new connections.
+// supplied Options.HTTPClient is left alone), and those of requests still
+// running as each ends. It is optional, and the Client stays usable: a
+// later command opens new connections (and closes them when done).
 func (c *Client) Close() error {
 	if c.ownsHTTP {
+		c.closed.Store(true)
 		c.http.CloseIdleConnections()
 	}
 	return nil
+}
+
+// released runs when a response body is closed: after Close, the connection
+// just returned to the pool is closed too.
+func (c *Client) released() {
+	if c.closed.Load() {
+		c.http.CloseIdleConnections()
+	}
 }
 
 // url returns the URL of a command sent to keyspace ks and table (either may be empty).

@@ -250,6 +250,7 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 		// Drain a little so the connection can be reused, then close.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		resp.Body.Close()
+		c.released()
 	}()
 	env = &envelope{httpStatus: resp.StatusCode, schemas: cl.schemas}
 	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {

@@ -184,7 +184,7 @@ func (k *core) run(ctx context.Context, st *planner.Statement, args []planner.Ar
 			return nil, nil, err
 		}
 		if st.Explain {
-			rows, err := p.ExplainRows(args)
+			rows, err := p.ExplainRowsFor(k.exec, args)
 			if err != nil {
 				return nil, nil, err
 			}

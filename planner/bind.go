@@ -29,6 +29,7 @@ type Binding struct {
 	args    []any
 	explain bool
 	negated bool // encoding under a $not (filter.go: NULLs in IN lists)
+	workers int  // EXPLAIN: per-row writes at once on the executor (update.go)
 }
 
 // unboundArg stands for a missing argument in EXPLAIN output.

@@ -266,11 +266,16 @@ var ExplainColumns = []ResultColumn{
 // ExplainRows renders the plan: one row per step (step number, kind,
 // detail). Arguments, when given, are bound into the command JSON; missing
 // ones are shown as their placeholders.
-func (p *Plan) ExplainRows(args []Arg) ([]Row, error) {
+func (p *Plan) ExplainRows(args []Arg) ([]Row, error) { return p.ExplainRowsFor(nil, args) }
+
+// ExplainRowsFor is ExplainRows as ex would run the plan: the concurrency
+// of per-row writes it states is ex's WriteConcurrency(), when it has one.
+func (p *Plan) ExplainRowsFor(ex Executor, args []Arg) ([]Row, error) {
 	b, err := p.Statement.bind(args, true)
 	if err != nil {
 		return nil, err
 	}
+	b.workers = writeWorkers(ex)
 	var rows []Row
 	for _, s := range p.Steps {
 		if ms, ok := s.(multiExplainer); ok {

@@ -470,10 +470,7 @@ func (s *perRowStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result,
 		}
 		mu.Unlock()
 	}
-	workers := WriteConcurrency
-	if wc, ok := ex.(interface{ WriteConcurrency() int }); ok && wc.WriteConcurrency() > 0 {
-		workers = wc.WriteConcurrency()
-	}
+	workers := writeWorkers(ex)
 	for w := 0; w < max(1, workers); w++ {
 		wg.Add(1)
 		go func() {
@@ -593,7 +590,20 @@ func (s *perRowStep) explainSteps(b *Binding) [][2]string {
 		keyNames = append(keyNames, `:"<key>"`...)
 	}
 	c.Filter = append(keyNames, '}')
-	return append(rows, [2]string{s.name, fmt.Sprintf("%s (one per row, %d at a time; %s)", c.JSON(true), WriteConcurrency, s.race())})
+	workers := b.workers
+	if workers <= 0 {
+		workers = WriteConcurrency
+	}
+	return append(rows, [2]string{s.name, fmt.Sprintf("%s (one per row, %d at a time; %s)", c.JSON(true), workers, s.race())})
+}
+
+// writeWorkers is how many per-row commands run at once on ex: its
+// WriteConcurrency() when it has one, else WriteConcurrency.
+func writeWorkers(ex Executor) int {
+	if wc, ok := ex.(interface{ WriteConcurrency() int }); ok && wc.WriteConcurrency() > 0 {
+		return wc.WriteConcurrency()
+	}
+	return WriteConcurrency
 }
 
 // race says plainly what reading keys and then writing each row means

@@ -14,7 +14,7 @@ type selectTail struct {
 	distinct bool
 	types    []typesmap.Type // of the output columns, for DISTINCT
 	sort     *sortOp         // nil: no client-side sort
-	limit    Step            // *limitOp or *csLimitOp; nil: none
+	limit    *limitOp        // nil: none
 	visible  int             // > 0: keep this many columns (hidden sort keys follow)
 }
 
@@ -56,13 +56,8 @@ func fuseTopK(steps []Step) []Step {
 // staticLimitTotal is offset+limit of a limit step with constant values;
 // 0 when the step is not a limit or its total is not known at plan time.
 func staticLimitTotal(s Step) int {
-	switch l := s.(type) {
-	case *limitOp:
+	if l, ok := s.(*limitOp); ok {
 		return l.lim.staticTotal()
-	case *csLimitOp:
-		if l.limit >= 0 && l.offset+l.limit < 1<<31 {
-			return int(l.offset + l.limit)
-		}
 	}
 	return 0
 }

@@ -687,16 +687,25 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 				hidden++
 			}
 		}
-		op, err := newCSProjectOp(items, input)
-		if err != nil {
-			return nil, nil, err
+		op := &projectOp{}
+		for i, it := range items {
+			e, err := compileTypedExpr(it, input)
+			if err != nil {
+				return nil, nil, err
+			}
+			pi := projItem{name: sqlparser.String(it), src: -1, expr: e, typ: typeOfKind(kindOf(e)), nullable: true}
+			if c, ok := e.(*colExpr); ok {
+				pi.src, pi.expr = c.idx, nil // a column as it is
+			}
+			if i < len(cols) {
+				pi.name = cols[i].Name
+				if cols[i].Type.Kind == "" {
+					cols[i].Type = pi.typ
+				}
+			}
+			op.items = append(op.items, pi)
 		}
 		steps = append(steps, op)
-		for i := range cols {
-			if cols[i].Type.Kind == "" {
-				cols[i].Type = typeOfKind(kindOf(op.exprs[i]))
-			}
-		}
 		for _, c := range cols {
 			outTypes = append(outTypes, c.Type)
 		}
@@ -719,7 +728,7 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 		if err != nil {
 			return nil, nil, err
 		}
-		tail.limit = newCSLimitOp(off, lim)
+		tail.limit = newLimitOp(off, lim)
 	}
 	return append(steps, tail.steps()...), cols, nil
 }

@@ -263,9 +263,9 @@ func TestInformationSchemaExplain(t *testing.T) {
 	}
 	want := `1. listTables {"listTables":{"options":{"explain":true}}} (POST to keyspace default_keyspace); rows of information_schema.columns built from the definitions
 2. filter client-side: table_name like 'ev%' (the rows are built by the driver from the schema)
-3. project column_name; client-side: computed columns are evaluated by the driver
+3. project column_name
 4. sort ORDER BY column_name (top 3 rows kept in a heap); client-side: the rows are built by the driver from the schema
-5. limit return at most 3 rows; client-side: applied after client-side steps
+5. limit client-side: stop after 3
 `
 	if got := p.String(); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)

@@ -682,6 +682,19 @@ type limitPlan struct {
 	limit, offset *Literal
 }
 
+// newLimitOp is the limit step for constant values: skip offset rows, then
+// pass at most limit rows (limit < 0: all).
+func newLimitOp(offset, limit int64) *limitOp {
+	lp := &limitPlan{}
+	if limit >= 0 {
+		lp.limit = &Literal{Kind: litNumber, Text: strconv.FormatInt(limit, 10)}
+	}
+	if offset > 0 {
+		lp.offset = &Literal{Kind: litNumber, Text: strconv.FormatInt(offset, 10)}
+	}
+	return &limitOp{lim: lp}
+}
+
 func (sp *selectPlanner) limit(l *sqlparser.Limit) (*limitPlan, error) {
 	lp := &limitPlan{}
 	for _, part := range []struct {

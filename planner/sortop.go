@@ -516,65 +516,6 @@ func appendValueKey(dst []byte, v any, k vkind) []byte {
 	return dst
 }
 
-// ---- offset / limit ----
-
-type csLimitOp struct {
-	offset, limit int64 // limit < 0: none
-}
-
-// newCSLimitOp skips offset rows then passes at most limit rows (limit < 0:
-// all). It stops reading its input once the limit is reached.
-func newCSLimitOp(offset, limit int64) RowOp { return &csLimitOp{offset: offset, limit: limit} }
-
-func (o *csLimitOp) Explain() (string, string) {
-	var d string
-	switch {
-	case o.offset > 0 && o.limit >= 0:
-		d = fmt.Sprintf("skip %d rows, then return at most %d", o.offset, o.limit)
-	case o.offset > 0:
-		d = fmt.Sprintf("skip %d rows", o.offset)
-	default:
-		d = fmt.Sprintf("return at most %d rows", o.limit)
-	}
-	if o.offset > 0 {
-		return "offset", d + "; client-side: the Data API's skip works only with its in-memory sort (10,000 rows at most)"
-	}
-	return "limit", d + "; client-side: applied after client-side steps"
-}
-
-func (o *csLimitOp) Open(in RowIter, _ *Binding) (RowIter, error) {
-	return &csLimitIter{in: in, skip: o.offset, left: o.limit}, nil
-}
-
-type csLimitIter struct {
-	in   RowIter
-	skip int64
-	left int64
-}
-
-func (l *csLimitIter) Next() (Row, error) {
-	for l.skip > 0 {
-		if _, err := l.in.Next(); err != nil {
-			return nil, err
-		}
-		l.skip--
-	}
-	if l.left == 0 {
-		l.in.Close() // stop paging as soon as we have enough
-		return nil, io.EOF
-	}
-	r, err := l.in.Next()
-	if err != nil {
-		return nil, err
-	}
-	if l.left > 0 {
-		l.left--
-	}
-	return r, nil
-}
-
-func (l *csLimitIter) Close() error { return l.in.Close() }
-
 func maxCol(keys []SortKey) int {
 	m := 0
 	for _, k := range keys {

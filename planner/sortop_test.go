@@ -137,7 +137,7 @@ func TestDistinctAndLimit(t *testing.T) {
 	}
 	op := newDistinctOp(nil)
 	it, _ := op.Open(NewSliceIter(proj), nil)
-	lim, _ := newCSLimitOp(3, 10).Open(it, nil)
+	lim, _ := newLimitOp(3, 10).Open(it, nil)
 	got := drain(t, lim)
 	if !reflect.DeepEqual(got, want[3:13]) {
 		t.Fatalf("distinct+offset 3 limit 10 = %v, want %v", got, want[3:13])
@@ -151,7 +151,7 @@ func TestDistinctAndLimit(t *testing.T) {
 
 func TestLimitStopsReading(t *testing.T) {
 	src := &countingIter{n: 1000}
-	it, _ := newCSLimitOp(0, 5).Open(src, nil)
+	it, _ := newLimitOp(0, 5).Open(src, nil)
 	if got := drain(t, it); len(got) != 5 {
 		t.Fatalf("rows = %d", len(got))
 	}

@@ -89,6 +89,9 @@ func FuzzPlanRun(f *testing.F) {
 		{"SELECT k, val FROM other.t WHERE k IN (?, ?) OR val BETWEEN ? AND 'z'", "q", 7, 7},
 		{"EXPLAIN SELECT id FROM users WHERE tags CONTAINS ? AND attrs CONTAINS KEY ?", "t", 1, 1},
 		{"SELECT count(DISTINCT age), sum(price), min(born) FROM users WHERE active = ?", "true", 1, 1},
+		{"SELECT name AS n, coalesce(ratio, ?) FROM users GROUP BY n ORDER BY max(age) DESC, n LIMIT 2", "0.5", 1, 1},
+		{"SELECT DISTINCT CASE WHEN age > ? THEN ratio ELSE 0.5 END FROM users ORDER BY 1 LIMIT 1 OFFSET ?", "1", 1, -0.0},
+		{"SELECT count(*) FROM information_schema.columns GROUP BY table_name ORDER BY table_name, count(*) LIMIT 1", "", 0, 0},
 	} {
 		f.Add(s.sql, s.s, s.n, s.x)
 	}

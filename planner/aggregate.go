@@ -287,30 +287,6 @@ func asExprErr(err error, target **ExprError) bool {
 	return ok
 }
 
-func findName(names []string, n string) (int, bool) {
-	for i, x := range names {
-		if strings.EqualFold(x, n) {
-			return i, true
-		}
-	}
-	return -1, false
-}
-
-// canon is an expression's text for matching (case of names folded).
-func canon(e sqlparser.SQLNode) string { return strings.ToLower(sqlparser.String(e)) }
-
-func exprHasAggregate(e sqlparser.Expr) bool {
-	found := false
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if f, ok := n.(*sqlparser.FuncExpr); ok && aggregateFuncs[f.Name.Lowered()] {
-			found = true
-			return false, nil
-		}
-		return true, nil
-	}, e)
-	return found
-}
-
 func compileAgg(in *exprCompiler, f *sqlparser.FuncExpr, input []typesmap.Column) (*aggSpec, error) {
 	a := &aggSpec{fn: f.Name.Lowered(), distinct: f.Distinct}
 	if len(f.Exprs) != 1 {

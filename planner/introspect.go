@@ -733,45 +733,12 @@ func clientSelect(sel *sqlparser.Select, input []typesmap.Column) ([]Step, []Res
 	return append(steps, tail.steps()...), cols, nil
 }
 
-// isPosition reports whether an ORDER BY or GROUP BY item is a 1-based
-// position (an integer literal).
-func isPosition(e sqlparser.Expr) bool {
-	v, ok := e.(*sqlparser.SQLVal)
-	return ok && v.Type == sqlparser.IntVal
-}
-
 func columnNames(cols []typesmap.Column) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
 		out[i] = c.Name
 	}
 	return out
-}
-
-// outputIndex resolves an ORDER BY item on the output columns: a 1-based
-// position, an output name, or the text of a select item.
-func outputIndex(e sqlparser.Expr, sel *sqlparser.Select, cols []ResultColumn) (int, bool) {
-	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
-		n, err := strconv.Atoi(string(v.Val))
-		if err == nil && n >= 1 && n <= len(cols) {
-			return n - 1, true
-		}
-		return 0, false
-	}
-	if cn, ok := e.(*sqlparser.ColName); ok {
-		for i, c := range cols {
-			if strings.EqualFold(c.Name, cn.Name.String()) {
-				return i, true
-			}
-		}
-	}
-	key := canon(e)
-	for i, se := range sel.SelectExprs {
-		if ae, ok := se.(*sqlparser.AliasedExpr); ok && canon(ae.Expr) == key && i < len(cols) {
-			return i, true
-		}
-	}
-	return 0, false
 }
 
 // clientOrder makes the sort step of ORDER BY over output rows; keys not

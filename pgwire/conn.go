@@ -51,6 +51,12 @@ const startupTimeout = 30 * time.Second
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer nc.Close()
+	// A bug must cost one connection, not the server and every session.
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf(slog.LevelError, "pgwire: internal error; connection closed", "remote", nc.RemoteAddr().String(), "panic", fmt.Sprint(r))
+		}
+	}()
 	ss := &session{srv: s, nc: nc, params: defaultParams(), enc: newEncoder(), stmts: map[string]*prepared{}, portals: map[string]*portal{}}
 	ss.be = pgproto3.NewBackend(nc, nc)
 	_ = nc.SetDeadline(time.Now().Add(startupTimeout))

@@ -88,6 +88,10 @@ func paramUses(toks []token) map[int]paramUse {
 			set(t.num, paramUse{column: at(i - 3).text, key: true})
 		case p.is("OF") && pp.is("ANN") && isIdent(at(i-3)):
 			set(t.num, paramUse{column: at(i - 3).text})
+		case p.is("BETWEEN") && isIdent(pp):
+			set(t.num, paramUse{column: pp.text})
+		case p.is("AND") && at(i-3).is("BETWEEN") && isIdent(at(i-4)):
+			set(t.num, paramUse{column: at(i - 4).text})
 		case p.is("LIMIT") || p.is("OFFSET"):
 			set(t.num, paramUse{limit: true})
 		default:

@@ -181,6 +181,7 @@ func TestPgxQueries(t *testing.T) {
 		{`SELECT name FROM pets ORDER BY v ANN OF $1 LIMIT 2`, []any{[]float32{0, 1}}, [][]any{{"rex"}, {"fido"}}},
 		{`SELECT name FROM pets WHERE kind = 'dog' AND id IN ($1, $2) ORDER BY id`, []any{3, 4}, [][]any{{"rex"}, {"fido"}}},
 		{`SELECT name FROM pets WHERE kind = $2 AND id = $1`, []any{1, "cat"}, [][]any{{"tom"}}},
+		{`SELECT name FROM pets WHERE kind = 'dog' AND id BETWEEN $1 AND $2 ORDER BY id`, []any{3, 3}, [][]any{{"rex"}}},
 	} {
 		rows, err := c.Query(ctx, tc.sql, tc.args...)
 		if err != nil {

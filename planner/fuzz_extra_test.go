@@ -90,7 +90,7 @@ func FuzzPlanRun(f *testing.F) {
 		{"EXPLAIN SELECT id FROM users WHERE tags CONTAINS ? AND attrs CONTAINS KEY ?", "t", 1, 1},
 		{"SELECT count(DISTINCT age), sum(price), min(born) FROM users WHERE active = ?", "true", 1, 1},
 		{"SELECT name AS n, coalesce(ratio, ?) FROM users GROUP BY n ORDER BY max(age) DESC, n LIMIT 2", "0.5", 1, 1},
-		{"SELECT DISTINCT CASE WHEN age > ? THEN ratio ELSE 0.5 END FROM users ORDER BY 1 LIMIT 1 OFFSET ?", "1", 1, -0.0},
+		{"SELECT DISTINCT CASE WHEN age > ? THEN ratio ELSE 0.5 END FROM users ORDER BY 1 LIMIT 1 OFFSET ?", "1", 1, math.Copysign(0, -1)},
 		{"SELECT count(*) FROM information_schema.columns GROUP BY table_name ORDER BY table_name, count(*) LIMIT 1", "", 0, 0},
 	} {
 		f.Add(s.sql, s.s, s.n, s.x)

@@ -101,3 +101,37 @@ func residualReason(e sqlparser.Expr) string {
 	}
 	return reason
 }
+
+// filterOp drops rows for which a residual predicate is not true.
+type filterOp struct {
+	expr   Expr
+	text   string
+	reason string // why the driver evaluates it (residualReason)
+}
+
+func (sp *selectPlanner) residualOp(e sqlparser.Expr) (*filterOp, error) {
+	// Typed by the fetched columns, so literals compare as the column's
+	// type; placeholders are bound at Open.
+	f, err := newResidualFilter(e, sp.fetched, "")
+	if err != nil {
+		return nil, err
+	}
+	f.text = sp.st.render(e)
+	return f, nil
+}
+
+func (f *filterOp) Explain() (string, string) {
+	d := "client-side: " + f.text
+	if f.reason != "" {
+		d += " (" + f.reason + ")"
+	}
+	return "filter", d
+}
+
+func (f *filterOp) Open(in RowIter, b *Binding) (RowIter, error) {
+	p, err := bindBinding(f.expr, b)
+	if err != nil {
+		return nil, err
+	}
+	return &filterIter{in: in, pred: p}, nil
+}

@@ -51,6 +51,8 @@ func TestSecretsNotRendered(t *testing.T) {
 	}
 	defer dcn.(interface{ Close() error }).Close()
 
+	odb := sql.OpenDB(cn)
+	defer odb.Close()
 	type exported struct{ Cfg astrasql.Config }
 	type unexported struct {
 		name string
@@ -81,6 +83,8 @@ func TestSecretsNotRendered(t *testing.T) {
 		"OpenConnector":           dcn,
 		"db.Driver()":             db.Driver(),
 		"connector in unexported": connHolder{dcn, db.Driver()},
+		"*sql.DB":                 db,
+		"sql.OpenDB(connector)":   odb,
 	}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"}
 	check := func(what, out string) {

@@ -162,6 +162,13 @@ func (c *conn) ResetSession(context.Context) error {
 // IsValid reports whether the conn may be reused.
 func (c *conn) IsValid() bool { return !c.closed && !c.k.closed() }
 
+// DataAPIClient returns the Data API client this connection sends its
+// commands with, for code that needs commands SQL does not express (the kv
+// package's LangChain collection stores reach it through sql.Conn.Raw and
+// an interface assertion). It is shared by every connection of the
+// *sql.DB and stays usable until the *sql.DB is closed.
+func (c *conn) DataAPIClient() *dataapi.Client { return c.k.client }
+
 // Ping asks the server for the keyspace's table names: it checks the
 // endpoint, the token and the keyspace.
 func (c *conn) Ping(ctx context.Context) error {

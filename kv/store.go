@@ -10,6 +10,7 @@ import (
 	"iter"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -25,6 +26,7 @@ type Store[V any] struct {
 	insert sqlCache
 	get    sqlCache
 	del    sqlCache
+	lc     *langchain[V] // set for a LangChain collection store
 }
 
 // Pair is one key and its value, as given to MSet.
@@ -166,8 +168,8 @@ func (s *Store[V]) checkSchema(ctx context.Context) error {
 	return rows.Close()
 }
 
-// Table returns the table name, qualified by its keyspace when one was set
-// with WithKeyspace.
+// Table returns the table (or collection) name, qualified by its keyspace
+// when one was set with WithKeyspace.
 func (s *Store[V]) Table() string { return s.name }
 
 // MSet stores the pairs, replacing the values of keys that exist. When a
@@ -177,6 +179,9 @@ func (s *Store[V]) Table() string { return s.name }
 func (s *Store[V]) MSet(ctx context.Context, pairs []Pair[V]) error {
 	if len(pairs) == 0 {
 		return nil
+	}
+	if s.lc != nil {
+		return s.lcMSet(ctx, pairs)
 	}
 	keys := make([]string, 0, len(pairs))
 	args := make([]any, 0, 2*len(pairs)) // key, value, key, value, ...
@@ -229,6 +234,29 @@ func (s *Store[V]) MGet(ctx context.Context, keys []string) (vals []V, found []b
 			uniq = append(uniq, k)
 		}
 		where[k] = append(where[k], i)
+	}
+	if s.lc != nil {
+		var mu sync.Mutex
+		err := s.lcMGet(ctx, uniq, func(k string, raw json.RawMessage) error {
+			pos, ok := where[k]
+			if !ok {
+				return fmt.Errorf("server returned key %s, which was not asked for", quoteKey(k))
+			}
+			for _, p := range pos {
+				v, err := s.lc.dec(raw)
+				if err != nil {
+					return fmt.Errorf("decoding the value of key %s: %w", quoteKey(k), err)
+				}
+				mu.Lock()
+				vals[p], found[p] = v, true
+				mu.Unlock()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("kv: MGet from %s: %w", s.name, err)
+		}
+		return vals, found, nil
 	}
 	batches := split(make([]int, len(uniq)), min(s.cfg.batchSize, maxInValues), 0)
 	_, errs, stop := runBatches(ctx, len(batches), s.cfg.concurrency, func(ctx context.Context, i int) error {
@@ -289,6 +317,9 @@ func (s *Store[V]) MDelete(ctx context.Context, keys []string) error {
 			return &WriteError{Op: "MDelete", NotWritten: uniq, Err: err}
 		}
 	}
+	if s.lc != nil {
+		return s.lcMDelete(ctx, uniq)
+	}
 	batches := split(make([]int, len(uniq)), min(s.cfg.batchSize, maxInValues), 0)
 	return s.write(ctx, "MDelete", uniq, batches, func(ctx context.Context, b span) error {
 		args := make([]any, 0, b.hi-b.lo)
@@ -313,6 +344,10 @@ func (s *Store[V]) Keys(ctx context.Context, prefix string) iter.Seq2[string, er
 	return func(yield func(string, error) bool) {
 		if !utf8.ValidString(prefix) {
 			yield("", fmt.Errorf("kv: Keys: prefix %s is not valid UTF-8", quoteKey(prefix)))
+			return
+		}
+		if s.lc != nil {
+			s.lcKeys(ctx, prefix)(yield)
 			return
 		}
 		q := `SELECT "key" FROM ` + s.ident

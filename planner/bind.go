@@ -295,7 +295,8 @@ func (b *Binding) litGo(l *Literal, t typesmap.Type) (any, error) {
 	case litNumber:
 		return numberGo(l.Text, t)
 	case litList, litBrace:
-		if l.IsMap {
+		if l.IsMap || (l.Kind == litBrace && len(l.Elems) == 0 && t.Kind == typesmap.KindMap) {
+			// {} is an empty map for a map column, an empty set otherwise.
 			m := make(typesmap.Map, len(l.Elems))
 			for i := range l.Elems {
 				k, err := b.litGo(l.Keys[i], elemKey(t))

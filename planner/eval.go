@@ -533,6 +533,9 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 
 	"2006-01-02 15:04:05.999999999", "2006-01-02 15:04", "2006-01-02"}
 
 func parseTimeString(s string) (time.Time, bool) {
+	if t, err := typesmap.ParseTimestampCQL(s); err == nil {
+		return t, true
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), true

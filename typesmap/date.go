@@ -159,6 +159,40 @@ func ParseTimestamp(s string) (time.Time, error) {
 	return t, nil
 }
 
+// cqlTimestampLayouts are the forms CQL documents for timestamp
+// literals besides RFC 3339: a date, or a date and a time to the minute or
+// second (fractions allowed), 'T' or a space between, and an optional zone
+// as Z, +hh, +hhmm or +hh:mm. Without a zone the time is UTC (CQL would take
+// the coordinator's zone; a driver has none to take).
+var cqlTimestampLayouts = func() []string {
+	var out []string
+	zones := []string{"", "Z07:00", "Z0700", "Z07"}
+	for _, z := range zones {
+		out = append(out, "2006-01-02"+z)
+		for _, sep := range []string{" ", "T"} {
+			for _, tm := range []string{"15:04", "15:04:05"} {
+				out = append(out, "2006-01-02"+sep+tm+z)
+			}
+		}
+	}
+	return out
+}()
+
+// ParseTimestampCQL parses a timestamp as ParseTimestamp does, or in one of
+// the forms CQL accepts in literals ('2024-06-01', '2023-01-15 08:30:00',
+// '2024-06-01T08:30+0200'); no zone means UTC. The result is in UTC.
+func ParseTimestampCQL(s string) (time.Time, error) {
+	if t, err := parseTimestamp(s); err == nil {
+		return t, nil
+	}
+	for _, l := range cqlTimestampLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("typesmap: bad timestamp %s: %w", quoteShort(s), errTimestampSyntax)
+}
+
 func parseTimestamp(s string) (time.Time, error) {
 	d, rest, err := parseDatePrefix(s)
 	if err != nil {

@@ -709,9 +709,9 @@ func appendTimestampValue(dst []byte, t Type, v any) ([]byte, error) {
 	case time.Time:
 		ts = x
 	case string:
-		p, err := parseTimestamp(x)
+		p, err := ParseTimestampCQL(x)
 		if err != nil {
-			return dst, valueErr(t, x, "is not an RFC 3339 timestamp with seconds and a zone")
+			return dst, valueErr(t, x, "is not a timestamp ('2024-06-01', '2024-06-01 08:30:00', '2024-06-01T08:30:00.123+0200'; no zone is UTC)")
 		}
 		ts = p
 	default:

@@ -295,3 +295,34 @@ func TestEqual(t *testing.T) {
 		t.Error("uncomparable values should not be Equal (and not panic)")
 	}
 }
+
+// Issue 12 item 14: the timestamp forms CQL documents, zone defaulting to UTC.
+func TestParseTimestampCQL(t *testing.T) {
+	utc := func(y int, mo time.Month, d, h, mi, s, ms int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, ms*1e6, time.UTC)
+	}
+	for in, want := range map[string]time.Time{
+		"2024-06-01":                  utc(2024, 6, 1, 0, 0, 0, 0),
+		"2023-01-15 08:30:00":         utc(2023, 1, 15, 8, 30, 0, 0),
+		"2023-01-15 08:30":            utc(2023, 1, 15, 8, 30, 0, 0),
+		"2023-01-15T08:30":            utc(2023, 1, 15, 8, 30, 0, 0),
+		"2023-01-15T08:30:00":         utc(2023, 1, 15, 8, 30, 0, 0),
+		"2023-01-15 08:30:00.250":     utc(2023, 1, 15, 8, 30, 0, 250),
+		"2023-01-15 08:30:00+0200":    utc(2023, 1, 15, 6, 30, 0, 0),
+		"2023-01-15T08:30:00.5-01:00": utc(2023, 1, 15, 9, 30, 0, 500),
+		"2023-01-15 08:30+02":         utc(2023, 1, 15, 6, 30, 0, 0),
+		"2024-06-01+0000":             utc(2024, 6, 1, 0, 0, 0, 0),
+		"2024-06-01T00:00:00.000Z":    utc(2024, 6, 1, 0, 0, 0, 0),
+		"-0001-01-01T01:02:03.004Z":   time.Date(-1, 1, 1, 1, 2, 3, 4e6, time.UTC),
+	} {
+		got, err := ParseTimestampCQL(in)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseTimestampCQL(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"2024-06", "2024-06-01 25:00", "June 1 2024", "2024-06-01T", ""} {
+		if v, err := ParseTimestampCQL(bad); err == nil {
+			t.Errorf("ParseTimestampCQL(%q) = %v, want error", bad, v)
+		}
+	}
+}

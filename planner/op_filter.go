@@ -7,8 +7,8 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// The client-side filter and projection operators of the information_schema
-// path, and why a predicate is evaluated by the driver.
+// The residual filter operator (filterOp), of queries and of
+// information_schema alike, and why a predicate is evaluated by the driver.
 
 // newResidualFilter compiles a predicate the driver evaluates over rows
 // with the given columns into the one filter operator (filterOp, of

@@ -88,8 +88,9 @@ type Config struct {
 	SkipDeleteRead bool
 	// MaxResponseBytes bounds one response body, against a server that
 	// sends without end (default dataapi.DefaultMaxResponseBytes, 1 GiB:
-	// a full page of rows each as large as one request can write; negative:
-	// no limit). DSN option max_response_size, in bytes (0 for none).
+	// a full page of rows each as large as one request can write, raised
+	// for vector and text searches, which answer up to 1000 rows at once;
+	// negative: no limit). DSN option max_response_size, bytes (0: none).
 	MaxResponseBytes int64
 
 	// Not part of a DSN:

@@ -89,8 +89,9 @@ type Options struct {
 	// (OperationsConfig.DEFAULT_PAGE_SIZE) and one request, so one row
 	// written at once, is at most 20 MiB (Quarkus max-body-size 20M), so
 	// 50 x 20 MiB = 1000 MiB plus the envelope. Vector and BM25 searches
-	// answer up to 1000 rows in one response: rows of more than 1 MiB
-	// each there, or rows grown by many updates, need a larger limit.
+	// answer up to 1000 rows (their limit) in one response: with the
+	// default, a sorted find may receive its limit's worth of such rows.
+	// Only rows grown beyond 20 MiB by several updates can exceed it.
 	MaxResponseBytes int64
 }
 
@@ -167,7 +168,10 @@ type Client struct {
 	chunkSize   int
 	concurrency int
 	maxBody     int64
-	environment string
+	// defaultMaxBody: MaxResponseBytes was not set, so a find that may
+	// answer more than a page of rows raises the limit (findBodyLimit).
+	defaultMaxBody bool
+	environment    string
 	// closed is set by Close: from then on, each request ending closes the
 	// idle connections of the client's own transport, so that requests
 	// still running at Close leave no kept-alive connection behind.
@@ -268,6 +272,7 @@ func New(o Options) (*Client, error) {
 	switch {
 	case c.maxBody == 0:
 		c.maxBody = DefaultMaxResponseBytes
+		c.defaultMaxBody = true
 	case c.maxBody < 0:
 		c.maxBody = math.MaxInt64 - 1
 	}

@@ -24,6 +24,8 @@ type call struct {
 	url        string
 	body       []byte // {"<command>": {...}}
 	repeatable bool
+	// maxBody, if positive, replaces the client's response size limit.
+	maxBody int64
 	// begin, if set, runs before each attempt's response is decoded, to
 	// drop what an earlier attempt decoded.
 	begin func()
@@ -258,6 +260,9 @@ func (c *Client) roundTrip(ctx, actx context.Context, cl *call, n int) (env *env
 			StatusCode: resp.StatusCode, Location: redactLocation(loc)}
 	}
 	br := &bodyReader{r: resp.Body, limit: c.maxBody}
+	if cl.maxBody > 0 {
+		br.limit = cl.maxBody
+	}
 	if resp.StatusCode != http.StatusOK {
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			c.insertLimits.overloaded.Add(1) // InsertMany's limiter backs off

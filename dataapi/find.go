@@ -431,6 +431,34 @@ func decodeVector(raw json.RawMessage) ([]float32, error) {
 	return f, nil
 }
 
+// The real server's bounds on a find response (dataapi-spec.md 4.3, 8):
+// a page holds at most serverPageRows rows, but a vector or BM25 sort (a
+// top-K query) answers up to serverTopKRows in one response; one request,
+// so one row written at once, is at most serverMaxRowBytes.
+const (
+	serverPageRows    = 50
+	serverTopKRows    = 1000
+	serverMaxRowBytes = 20 << 20
+)
+
+// findBodyLimit is the response size limit of a find: with the default
+// limit, a sorted find (possibly a top-K search, answered in one response
+// of up to min(limit, 1000) rows) may take as many of the largest rows as
+// it can receive; 0 keeps the client's limit.
+func (c *Client) findBodyLimit(r *FindRequest) int64 {
+	if !c.defaultMaxBody || len(bytes.TrimSpace(r.Sort)) <= 2 { // none, or {}
+		return 0
+	}
+	n := r.Limit
+	if n <= 0 || n > serverTopKRows {
+		n = serverTopKRows
+	}
+	if b := int64(n)*serverMaxRowBytes + 24<<20; b > c.maxBody {
+		return b
+	}
+	return 0
+}
+
 // fetch sends one find (or findOne) and decodes the page.
 func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*Page, error) {
 	body, err := pr.req.body(pageState, pr.one)
@@ -444,6 +472,7 @@ func (c *Client) fetch(ctx context.Context, pr *pageReader, pageState string) (*
 	cl := c.newCall(command, pr.req.Keyspace, pr.req.Table, body)
 	cl.begin = pr.begin
 	cl.data = pr.data
+	cl.maxBody = c.findBodyLimit(pr.req)
 	// Keyed by the projection too: each projection has its own schema.
 	key := pr.req.Keyspace + "/" + pr.req.Table + "\x00" + string(pr.req.Projection)
 	if pr.schemas.cols == nil {

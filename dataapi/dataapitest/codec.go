@@ -1013,9 +1013,14 @@ func (u uuidVal) timestamp() uint64 {
 // forms are not literals to Java). IPv6 may come in brackets; an IPv4-mapped
 // IPv6 address becomes IPv4, as Java returns an Inet4Address for it.
 // Anything else would be a host name, which the real server resolves with
-// DNS; this server never resolves names and refuses them. Zones (%eth0) are
-// refused too (Java checks them against the host's interfaces).
+// DNS; this server resolves only "localhost" (to 127.0.0.1, as Java's
+// InetAddress.getByName does from the hosts file, without a network) and
+// refuses other names. Zones (%eth0) are refused too (Java checks them
+// against the host's interfaces).
 func parseInet(s string) (netip.Addr, bool) {
+	if strings.EqualFold(s, "localhost") {
+		return netip.AddrFrom4([4]byte{127, 0, 0, 1}), true
+	}
 	if a, ok := parseIPv4Java(s); ok {
 		return a, true
 	}

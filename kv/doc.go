@@ -2,10 +2,11 @@
 // LangChain's AstraDBByteStore and AstraDBStore, together with a cache for
 // text embeddings built on it.
 //
-// It is written against database/sql and the astrasql driver's SQL only:
-// give it a *sql.DB opened with driver name "astra" and every operation
-// becomes one or more SQL statements. It therefore doubles as an example of
-// the driver in real use.
+// The table stores are written against database/sql and the astrasql
+// driver's SQL only: give them a *sql.DB opened with driver name "astra"
+// and every operation becomes one or more SQL statements. They therefore
+// double as an example of the driver in real use. The LangChain stores
+// (below) share data with Python apps and use collection commands instead.
 //
 // # Table layout
 //
@@ -59,6 +60,38 @@
 // only of U+10FFFF) only the lower bound is sent. Characters such as '%'
 // and '_' have no special meaning. Keys are checked against the prefix
 // again on the client, and come back in no particular order.
+//
+// # LangChain collection stores
+//
+// [NewLangChainStore] and [NewLangChainByteStore] keep their data exactly
+// as LangChain's AstraDBStore and AstraDBByteStore do, so that a Go service
+// and a Python LangChain app can read and write the same store: a Data API
+// collection with one document per key,
+//
+//	{"_id": "<key>", "value": <the value's JSON>}         -- NewLangChainStore
+//	{"_id": "<key>", "value": "<standard base64, padded>"} -- NewLangChainByteStore
+//
+// SQL cannot express collection commands, so these stores take the Data
+// API client of the *sql.DB's driver connection (sql.Conn.Raw; one DSN and
+// one token serve both) and send LangChain's commands: MSet is an
+// unordered insertMany per batch (at most 100 documents), and the keys
+// that already exist (DOCUMENT_ALREADY_EXISTS) are then replaced one by
+// one with replaceOne; MGet is a find with {"_id": {"$in": keys}} and
+// projection {"*": true}; MDelete is a deleteMany with $in, repeated while
+// the server reports more (it deletes at most 20 documents per command);
+// Keys reads every document with find({}) and checks the prefix on the
+// client, as LangChain's yield_keys does, so a prefix listing reads the
+// whole collection. A document refused by the server fails alone and the
+// *[WriteError] lists it as not written.
+//
+// The collection is created, when missing, with LangChain's options
+// {"indexing": {"allow": ["_id"]}}, so either side may create it first. An
+// existing collection is used when it has no indexing option (as older
+// LangChain versions made them) or one that leaves "value" unindexed; one
+// that indexes "value" is refused with an error, since values beyond the
+// server's limits for indexed data (strings over 8000 bytes) would fail
+// there. [WithKeyspace], [WithoutCreate], [WithBatchSize] (at most 100) and
+// [WithConcurrency] apply; [WithTable] does not.
 //
 // # Embeddings cache
 //

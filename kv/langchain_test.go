@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -235,5 +236,37 @@ func TestLangChainCollectionOptions(t *testing.T) {
 		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
 			t.Errorf("%s: got %v, want %q", tc.name, err, tc.err)
 		}
+	}
+}
+
+// A document the server refuses fails alone: the others are written and
+// the WriteError says which is which.
+func TestLangChainPartialWrite(t *testing.T) {
+	db, cl := lcEnv(t)
+	ctx := context.Background()
+	s, err := kv.NewLangChainStore[any](ctx, db, "lc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MSet(ctx, []kv.Pair[any]{{"old", 1}}); err != nil {
+		t.Fatal(err)
+	}
+	var deep any = 1
+	for range 20 { // deeper than the server's 16 levels
+		deep = []any{deep}
+	}
+	err = s.MSet(ctx, []kv.Pair[any]{{"a", 1}, {"deep", deep}, {"old", 2}, {"b", 3}})
+	var we *kv.WriteError
+	if !errors.As(err, &we) {
+		t.Fatalf("got %v, want a *WriteError", err)
+	}
+	slices.Sort(we.Written)
+	if !slices.Equal(we.Written, []string{"a", "b", "old"}) || !slices.Equal(we.NotWritten, []string{"deep"}) || len(we.Unknown) != 0 ||
+		!strings.Contains(err.Error(), "SHRED_DOC_LIMIT_VIOLATION") {
+		t.Fatalf("WriteError: %+v", we)
+	}
+	got := plainDocs(t, cl, "lc")
+	if len(got) != 3 || got["old"] != `{"_id":"old","value":2}` {
+		t.Fatalf("documents: %v", got)
 	}
 }

@@ -80,3 +80,14 @@ func TestPartialWriteErrorInFlightUnknown(t *testing.T) {
 		t.Errorf("message does not say some rows may have been written: %v", err)
 	}
 }
+
+// TestInsertErrorMessage: the message counts each outcome and never calls
+// an unknown row not written.
+func TestInsertErrorMessage(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE em (k text PRIMARY KEY, v int)`)
+	_, err := db.Exec(`INSERT INTO em (k, v) VALUES ('a', 1), ('', 2)`)
+	if err == nil || !strings.Contains(err.Error(), "wrote 1 of 2 rows (1 failed); not confirmed: row 2 (failed: ") {
+		t.Errorf("message: %v", err)
+	}
+}

@@ -87,6 +87,23 @@ type InsertError struct {
 func (e *InsertError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "astrasql: INSERT into %s.%s wrote %d of %d rows", e.Keyspace, e.Table, e.Written, len(e.Rows))
+	counts := map[string]int{}
+	for _, r := range e.Rows {
+		counts[r.Status]++
+	}
+	var parts []string
+	for _, st := range []string{"failed", "unknown", "not attempted"} {
+		if n := counts[st]; n > 0 {
+			part := fmt.Sprintf("%d %s", n, st)
+			if st == "unknown" {
+				part += " (may be written)"
+			}
+			parts = append(parts, part)
+		}
+	}
+	if len(parts) > 0 {
+		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+	}
 	shown := 0
 	for _, r := range e.Rows {
 		if r.Status == "inserted" {
@@ -97,7 +114,7 @@ func (e *InsertError) Error() string {
 			break
 		}
 		if shown == 0 {
-			b.WriteString("; not written:")
+			b.WriteString("; not confirmed:")
 		}
 		fmt.Fprintf(&b, " row %d (%s", r.Row, r.Status)
 		if r.Err != nil {

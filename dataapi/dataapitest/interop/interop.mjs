@@ -1130,6 +1130,57 @@ section('errors', async () => {
   eq('error object shape', Object.keys(d).sort(), ['errorCode', 'family', 'id', 'message', 'scope', 'title']);
 });
 
+section('collections', async () => {
+  // The layout of LangChain's AstraDBStore: {_id, value}, indexing allow ["_id"].
+  const COLL = 'interop_coll';
+  await db.dropCollection(COLL);
+  const coll = await db.createCollection(COLL, { indexing: { allow: ['_id'] } });
+  const listed = await db.listCollections();
+  const info = listed.find((c) => c.name === COLL);
+  eq('listCollections shows the indexing option', info && info.definition && info.definition.indexing, { allow: ['_id'] });
+  await db.createCollection(COLL, { indexing: { allow: ['_id'] } });
+  ok('createCollection again with the same options is accepted');
+  await rejects('createCollection again with other options', () => db.createCollection(COLL, { indexing: { deny: ['x'] } }), 'EXISTING_COLLECTION_DIFFERENT_SETTINGS');
+
+  const ins = await coll.insertMany([{ _id: 'a', value: { n: 1 } }, { _id: 'b', value: 'YmI=' }, { _id: 'c', value: null }]);
+  eq('insertMany insertedIds', ins.insertedIds, ['a', 'b', 'c']);
+  try {
+    await coll.insertMany([{ _id: 'd', value: 1 }, { _id: 'a', value: 2 }, { _id: 'e', value: 3 }], { ordered: false });
+    throw new CheckFailure('unordered insertMany with an existing _id', 'CollectionInsertManyError', 'no error');
+  } catch (e) {
+    if (e instanceof CheckFailure) throw e;
+    const codes = (e.errors ? e.errors() : []).flatMap((c) => c.errorDescriptors.map((d) => d.errorCode));
+    eq('unordered insertMany with an existing _id: the error', codes, ['DOCUMENT_ALREADY_EXISTS']);
+    const done = e.insertedIds ? [...e.insertedIds()].sort() : e.partialResult;
+    eq('unordered insertMany with an existing _id: the others inserted', done, ['d', 'e']);
+  }
+  const got = await coll.find({ _id: { $in: ['c', 'zz', 'a'] } }, { projection: { '*': true } }).toArray();
+  eq('find $in with projection *', got.map((d) => d._id).sort(), ['a', 'c']);
+  eq('findOne by _id', await coll.findOne({ _id: 'a' }), { _id: 'a', value: { n: 1 } });
+  eq('findOne missing', await coll.findOne({ _id: 'zz' }), null);
+  await rejects('filter on a path left out of indexing', () => coll.find({ value: 1 }).toArray(), 'FILTER_PATH_UNINDEXED');
+
+  const r = await coll.findOneAndReplace({ _id: 'a' }, { _id: 'a', value: 'new' }, { returnDocument: 'after' });
+  eq('findOneAndReplace returns the document after', r, { _id: 'a', value: 'new' });
+  const up = await coll.replaceOne({ _id: 'u' }, { value: 5 }, { upsert: true });
+  eq('replaceOne upsert', [up.matchedCount, up.modifiedCount, up.upsertedId], [0, 0, 'u']);
+  eq('the upserted document', await coll.findOne({ _id: 'u' }), { _id: 'u', value: 5 });
+
+  const many = [];
+  for (let i = 0; i < 45; i++) many.push({ _id: `k${String(i).padStart(2, '0')}`, value: i });
+  await coll.insertMany(many);
+  const m0 = mark();
+  const all = await coll.find({}, { projection: { _id: 1 } }).toArray();
+  eq('find({}) pages through every document', all.length, 45 + 6);
+  eq('pages of 20 documents', commandsSince(m0, 'find').length, 3);
+  const del = await coll.deleteMany({ _id: { $in: many.slice(0, 30).map((d) => d._id) } });
+  eq('deleteMany $in counts what it deleted', del.deletedCount, 30);
+  eq('countDocuments after', await coll.countDocuments({}, 1000), 21);
+  eq('deleteOne of a missing _id', (await coll.deleteOne({ _id: 'zz' })).deletedCount, 0);
+  await db.dropCollection(COLL);
+  eq('dropCollection', (await db.listCollections({ nameOnly: true })).includes(COLL), false);
+});
+
 section('cleanup', async () => {
   for (const t of [TYPES, MANY, PAGING, VEC, UPD, IDX, EDGE]) await db.dropTable(t, { ifExists: true });
   const left = (await db.listTables({ nameOnly: true })).filter((n) => n.startsWith('interop_'));

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -212,8 +213,8 @@ func newAggregateOp(sel *sqlparser.Select, input []typesmap.Column, hidden []sql
 		x, err := post.compile(e)
 		if err != nil {
 			var ee *ExprError
-			if asExprErr(err, &ee) && strings.HasPrefix(ee.Msg, "unknown column") {
-				return nil, fmt.Errorf("astrasql: %s must appear in GROUP BY or inside an aggregate function", sqlparser.String(e))
+			if errors.As(err, &ee) && ee.Column != "" {
+				return nil, &ungroupedError{expr: sqlparser.String(e)}
 			}
 		}
 		return x, err
@@ -222,8 +223,9 @@ func newAggregateOp(sel *sqlparser.Select, input []typesmap.Column, hidden []sql
 	for _, it := range items {
 		x, err := compileOut(it.expr)
 		if err != nil {
-			if strings.Contains(err.Error(), "must appear in GROUP BY") {
-				return nil, nil, fmt.Errorf("astrasql: %s must appear in GROUP BY or inside an aggregate function", sqlparser.String(it.expr))
+			var ue *ungroupedError
+			if errors.As(err, &ue) {
+				ue.expr = sqlparser.String(it.expr) // name the whole select item
 			}
 			return nil, nil, err
 		}
@@ -277,12 +279,12 @@ func (c *exprCompiler) refOK(e sqlparser.Expr) bool {
 	return ok
 }
 
-func asExprErr(err error, target **ExprError) bool {
-	e, ok := err.(*ExprError)
-	if ok {
-		*target = e
-	}
-	return ok
+// ungroupedError is a select item, HAVING or ORDER BY key that reads a
+// column outside GROUP BY and outside any aggregate.
+type ungroupedError struct{ expr string }
+
+func (e *ungroupedError) Error() string {
+	return "astrasql: " + e.expr + " must appear in GROUP BY or inside an aggregate function"
 }
 
 func compileAgg(in *exprCompiler, f *sqlparser.FuncExpr, input []typesmap.Column) (*aggSpec, error) {

@@ -99,7 +99,10 @@ func kindOf(e Expr) vkind {
 }
 
 // ExprError is an error found while compiling or evaluating an expression.
-type ExprError struct{ Msg string }
+type ExprError struct {
+	Msg    string
+	Column string // set for an unknown column: its name
+}
 
 func (e *ExprError) Error() string { return "astrasql: " + e.Msg }
 
@@ -158,7 +161,7 @@ func (c *exprCompiler) column(name *sqlparser.ColName) (Expr, error) {
 		}
 	}
 	if idx < 0 {
-		return nil, exprErrorf("unknown column %q", n)
+		return nil, &ExprError{Msg: fmt.Sprintf("unknown column %q", n), Column: n}
 	}
 	k := kAny
 	if idx < len(c.kinds) {

@@ -247,6 +247,9 @@ func FuzzDescriptors(f *testing.F) {
 		`{"type":"userDefined","udtName":"a","definition":{"fields":{"x":"int"}}}`,
 		`{"columns":{"a":"text"},"primaryKey":{"partitionBy":["a"],"partitionSort":{"b":-1}}}`,
 		`{"name":"i","definition":{"column":{"m":"$keys"},"options":{}},"indexType":"regular"}`,
+		// Deep: refused past 128 levels (TestDeepDescriptor).
+		strings.Repeat(`{"type":"list","valueType":`, 200) + `"int"` + strings.Repeat("}", 200),
+		`{"a":` + strings.Repeat(`{"type":"map","keyType":"int","valueType":`, 60) + `"int"` + strings.Repeat("}", 60) + `}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -22,6 +22,7 @@ var (
 	flagN       = flag.Int("sqltest.n", 400, "random statements per run (CI runs the default; raise it to search longer)")
 	flagSeed    = flag.Uint64("sqltest.seed", 0, "first seed (0: a fixed default, so that CI runs are repeatable)")
 	flagRuns    = flag.Int("sqltest.runs", 2, "seeded runs per table layout")
+	flagVerbose = flag.Bool("sqltest.refusals", false, "summarise refusals by their whole message")
 	flagMaxFail = flag.Int("sqltest.maxfail", 5, "wrong results reported before a run stops")
 )
 
@@ -242,6 +243,9 @@ func (p *pair) shrink(q *query) (*query, result, result) {
 
 func refusalKey(err error) string {
 	s := err.Error()
+	if *flagVerbose {
+		return s
+	}
 	if i := strings.IndexAny(s, "0123456789'\""); i > 0 && i < 70 {
 		s = s[:i]
 	}

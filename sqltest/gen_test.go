@@ -47,7 +47,7 @@ var columns = []column{
 }
 
 var texts = []string{"a", "b", "ab", "abc", "A", "x%y", "x_y", "50%", "é", "ü-ß", "日本", "it's", `back\slash`, "", " sp", "zz", "test_1", "testA"}
-var floats = []float64{0, 1, -1, 0.5, 1.5, -2.25, 3, 1e10, 100.125, 7, 0.25}
+var floats = []float64{0, 1, -1, 0.5, 1.5, -2.25, 3, 1e10, 100.125, 7, 0.25, 0.1, 0.3}
 var decs = []string{"0", "1", "1.5", "-2.25", "10.75", "3", "0.5", "99.99", "-0.01"}
 var stamps = []string{"2024-01-01T00:00:00.000Z", "2024-06-01T12:30:00.000Z", "2023-01-15T08:30:00.000Z", "2025-12-31T23:59:59.000Z", "2024-06-01T00:00:00.000Z"}
 
@@ -259,13 +259,14 @@ var plainCols = []string{"k", "c", "i", "b", "d", "de", "s", "f", "ts"}
 func (g *gen) selectQuery() *query {
 	g.args, g.params = nil, true
 	q := &query{limit: -1, offset: -1}
-	if g.chance(0.75) {
-		q.where = g.pred(2)
-	}
+	// The select list first: its placeholders come first in the text.
 	if g.chance(0.2) {
 		g.aggregateQuery(q)
 	} else {
 		g.plainQuery(q)
+	}
+	if g.chance(0.75) {
+		q.where = g.pred(2)
 	}
 	q.args = g.args
 	return q
@@ -276,7 +277,11 @@ func (g *gen) plainQuery(q *query) {
 	for i := 0; i < n; i++ {
 		c := plainCols[g.pick(len(plainCols))]
 		if g.chance(0.15) {
-			c = []string{"i + 1", "d * 2", "i - b", "k * 10 + c"}[g.pick(4)]
+			c = []string{"i + 1", "d * 2", "i - b", "k * 10 + c", "coalesce(i, 0)", "'lit'", "7"}[g.pick(7)]
+		}
+		if g.params && g.chance(0.04) {
+			g.args = append(g.args, "P")
+			c = "?"
 		}
 		q.cols = append(q.cols, c)
 	}
@@ -288,7 +293,14 @@ func (g *gen) plainQuery(q *query) {
 		// column under DISTINCT.
 		keys := []string{"k", "c"}
 		if q.distinct {
-			keys = q.cols
+			// Constants add nothing to the order (and a number would be
+			// read as a position).
+			keys = nil
+			for _, c := range q.cols {
+				if c != "7" && c != "'lit'" && c != "?" {
+					keys = append(keys, c)
+				}
+			}
 		}
 		if g.chance(0.5) {
 			q.order = append(q.order, plainCols[2+g.pick(len(plainCols)-2)]+dir(g))
@@ -327,6 +339,11 @@ func (g *gen) aggregateQuery(q *query) {
 		q.total = true
 		if g.chance(0.3) {
 			q.having = &expr{leaf: "COUNT(*) " + cmpOps[3+g.pick(4)] + " " + strconv.Itoa(g.pick(4))}
+		}
+		if g.chance(0.2) {
+			// An aliased aggregate named by HAVING.
+			q.cols = append(q.cols, "SUM(i) AS total")
+			q.having = &expr{leaf: "total > " + strconv.Itoa(g.pick(10))}
 		}
 	}
 	n := 1 + g.pick(3)

@@ -182,6 +182,20 @@ func TestLangChainDeleteAndKeys(t *testing.T) {
 	if err := s.MSet(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
+	// 70 keys in one MGet: batches of 30 keys, each read in pages of 20
+	var asked []string
+	for _, p := range ps {
+		asked = append(asked, p.Key)
+	}
+	vals, found, err := s.MGet(ctx, asked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ps {
+		if !found[i] || vals[i] != i {
+			t.Fatalf("MGet of 70 keys: key %s: %v %v", asked[i], vals[i], found[i])
+		}
+	}
 	keys := collect(t, s.Keys(ctx, "user/"))
 	if len(keys) != 35 || !strings.HasPrefix(keys[0], "user/") {
 		t.Fatalf("prefix keys: %d %v", len(keys), keys)
@@ -203,7 +217,7 @@ func TestLangChainDeleteAndKeys(t *testing.T) {
 	if len(left) != 35+1 {
 		t.Fatalf("after MDelete: %d documents", len(left))
 	}
-	vals, found, err := s.MGet(ctx, []string{"user/00", "other/01"})
+	vals, found, err = s.MGet(ctx, []string{"user/00", "other/01"})
 	if err != nil || found[0] || !found[1] || vals[1] != 1 {
 		t.Fatalf("MGet after delete: %v %v %v", vals, found, err)
 	}

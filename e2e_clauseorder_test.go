@@ -197,11 +197,22 @@ func TestNegativeZeroAndNaN(t *testing.T) {
 		{name: "client lt", q: `SELECT id FROM nz WHERE d < 0 OR s LIKE 'zz%'`, want: []string{"1"}},
 		{name: "client eq negative zero", q: `SELECT id FROM nz WHERE d = -0.0 OR s LIKE 'zz%'`, want: []string{"1"}},
 		{name: "client in", q: `SELECT id FROM nz WHERE d IN (0, 1) OR s LIKE 'zz%'`, want: []string{"2", "3"}},
+		{name: "nan equals nan", q: `SELECT id FROM nz WHERE d = ?`, args: []any{math.NaN()}, want: []string{"4", "6"}},
+		{name: "nan above infinity", q: `SELECT id FROM nz WHERE d > ?`, args: []any{math.Inf(1)}, want: []string{"4", "6"}},
 		{name: "sort", q: `SELECT s FROM nz ORDER BY d, id`, want: []string{"a", "b", "c", "e", "d", "f"}, ordered: true},
 		{name: "sort desc", q: `SELECT s FROM nz ORDER BY d DESC, id`, want: []string{"d", "f", "e", "c", "b", "a"}, ordered: true},
 		{name: "distinct", q: `SELECT DISTINCT d FROM nz ORDER BY d`, want: []string{"-0", "0", "1", "+Inf", "NaN"}, ordered: true},
 		{name: "group by", q: `SELECT d, COUNT(*) FROM nz GROUP BY d ORDER BY d`, want: []string{"-0|1", "0|1", "1|1", "+Inf|1", "NaN|2"}, ordered: true},
 		{name: "count distinct", q: `SELECT COUNT(DISTINCT d) FROM nz`, want: []string{"5"}},
+	})
+	// float columns (Cassandra's FloatType, Java's Float.compare) alike.
+	e2eExec(t, db, `CREATE TABLE nzf (id int PRIMARY KEY, f float, s text)`)
+	e2eExec(t, db, `INSERT INTO nzf (id, f, s) VALUES (1, -0.0, 'a'), (2, 0.0, 'b'), (3, ?, 'c')`, math.NaN())
+	runSQLCases(t, db, []sqlCase{
+		{name: "float eq", q: `SELECT id FROM nzf WHERE f = 0`, want: []string{"2"}},
+		{name: "float lt", q: `SELECT id FROM nzf WHERE f < 0`, want: []string{"1"}},
+		{name: "float nan", q: `SELECT id FROM nzf WHERE f > 1e30`, want: []string{"3"}},
+		{name: "float sort", q: `SELECT s FROM nzf ORDER BY f DESC`, want: []string{"c", "b", "a"}, ordered: true},
 	})
 	// A write selects the rows the same predicate selects in a query.
 	res := e2eExec(t, db, `UPDATE nz SET s = 'z' WHERE d >= 0`)

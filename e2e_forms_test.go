@@ -1,6 +1,7 @@
 package astrasql_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -34,5 +35,23 @@ func TestAcceptedLiteralForms(t *testing.T) {
 	}
 	if _, err := db.Exec(`INSERT INTO fm (id, ts) VALUES (4, 'June 1st')`); err == nil || !strings.Contains(err.Error(), "2024-06-01") {
 		t.Errorf("bad timestamp: %v, want the accepted forms named", err)
+	}
+}
+
+// Issue 12 item 16: a stored vector with NaN does not break ANN order (it
+// sorts last), and a zero query vector on a cosine index is refused as the
+// real server refuses it.
+func TestVectorNaNAndZero(t *testing.T) {
+	db, _ := e2eOpen(t)
+	e2eExec(t, db, `CREATE TABLE vn (id int PRIMARY KEY, v vector<float, 3>)`)
+	e2eExec(t, db, `CREATE VECTOR INDEX vn_v ON vn (v) WITH metric = 'cosine'`)
+	nan := float32(math.NaN())
+	e2eExec(t, db, `INSERT INTO vn (id, v) VALUES (1, ?), (2, [1, 0, 0]), (3, [0, 1, 0])`, []float32{nan, 1, 0})
+	if got := strings.Join(e2eQuery(t, db, `SELECT id FROM vn ORDER BY v ANN OF [1, 0, 0] LIMIT 3`), ","); got != "2,3,1" {
+		t.Errorf("ANN with a NaN row: %s, want 2,3,1", got)
+	}
+	_, err := db.Query(`SELECT id FROM vn ORDER BY v ANN OF [0, 0, 0] LIMIT 3`)
+	if err == nil || !strings.Contains(err.Error(), "INVALID_DATABASE_QUERY") {
+		t.Errorf("zero vector with cosine: %v, want INVALID_DATABASE_QUERY", err)
 	}
 }

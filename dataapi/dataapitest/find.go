@@ -246,6 +246,11 @@ func (h *Handler) resolveSort(req *request, t *table, p *readPlan, v *jv, hasLim
 				p.includeSVec = true
 			}
 		}
+		if (ix.metric == "cosine" || ix.metric == "") && vec != nil && isZeroVector(vec) {
+			// Cassandra refuses a zero vector for a cosine index; the real
+			// server passes its message on (VectorSearchIntegrationTest).
+			return serverErr("DATABASE", "INVALID_DATABASE_QUERY", "The database rejected the query on %s.%s as invalid: Zero and near-zero vectors cannot be indexed or queried with cosine similarity.", t.ks.name, t.name)
+		}
 		p.vector, p.vectorCol, p.metric = vec, c, ix.metric
 		if m.val.kind == jString {
 			// the real server returns neither $similarity nor sortVector for vectorize sorts
@@ -613,7 +618,7 @@ func (t *table) runRead(h *Handler, p *readPlan, one bool) *result {
 				if !ok {
 					continue
 				}
-				all = append(all, scored{r, similarity(p.metric, p.vector, v)})
+				all = append(all, scored{r, similarityOrLast(p.metric, p.vector, v)})
 			} else {
 				txt, ok := r.vals[p.lexicalCol.name].(string)
 				if !ok {
@@ -766,6 +771,26 @@ func similarity(metric string, a, b []float32) float64 {
 		return 0
 	}
 	return (1 + dot/math.Sqrt(na*nb)) / 2
+}
+
+// similarityOrLast is similarity with NaN (a stored vector with NaN or
+// Inf elements) scored lowest, so that such rows sort after every real
+// match instead of breaking the order.
+func similarityOrLast(metric string, a, b []float32) float64 {
+	s := similarity(metric, a, b)
+	if math.IsNaN(s) {
+		return math.Inf(-1)
+	}
+	return s
+}
+
+func isZeroVector(v []float32) bool {
+	for _, f := range v {
+		if f != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // bm25ish scores a text against a query by shared terms (a stand-in for BM25).

@@ -16,35 +16,46 @@ import (
 // overflow (which recover cannot catch and which kills the process).
 var deepStatements = map[string]func() string{
 	"2.5M [ in a value": func() string {
-		return "INSERT INTO deep (id, v) VALUES (1, " + strings.Repeat("[", 2_500_000) + strings.Repeat("]", 2_500_000) + ")"
+		return "INSERT INTO deep (id, v) VALUES (1, " + strings.Repeat("[", sz(2_500_000)) + strings.Repeat("]", sz(2_500_000)) + ")"
 	},
 	"300k { in a value": func() string {
-		return "INSERT INTO deep (id, v) VALUES (1, " + strings.Repeat("{", 300_000) + strings.Repeat("}", 300_000) + ")"
+		return "INSERT INTO deep (id, v) VALUES (1, " + strings.Repeat("{", sz(300_000)) + strings.Repeat("}", sz(300_000)) + ")"
 	},
-	"1.5M NOT": func() string { return "SELECT id FROM deep WHERE " + strings.Repeat("NOT ", 1_500_000) + "id = 1" },
+	"1.5M NOT": func() string { return "SELECT id FROM deep WHERE " + strings.Repeat("NOT ", sz(1_500_000)) + "id = 1" },
 	"500k (": func() string {
-		return "SELECT id FROM deep WHERE " + strings.Repeat("(", 500_000) + "id = 1" + strings.Repeat(")", 500_000)
+		return "SELECT id FROM deep WHERE " + strings.Repeat("(", sz(500_000)) + "id = 1" + strings.Repeat(")", sz(500_000))
 	},
-	"500k ( unclosed":  func() string { return "SELECT id FROM deep WHERE " + strings.Repeat("(", 500_000) + "id = 1" },
-	"500k unary minus": func() string { return "SELECT id FROM deep WHERE id = " + strings.Repeat("- ", 500_000) + "1" },
-	"300k OR":          func() string { return "SELECT id FROM deep WHERE id = 1" + strings.Repeat(" OR id = 1", 300_000) },
-	"500k +":           func() string { return "SELECT 1" + strings.Repeat("+1", 500_000) + " FROM deep" },
+	"500k ( unclosed":  func() string { return "SELECT id FROM deep WHERE " + strings.Repeat("(", sz(500_000)) + "id = 1" },
+	"500k unary minus": func() string { return "SELECT id FROM deep WHERE id = " + strings.Repeat("- ", sz(500_000)) + "1" },
+	"300k OR":          func() string { return "SELECT id FROM deep WHERE id = 1" + strings.Repeat(" OR id = 1", sz(300_000)) },
+	"500k +":           func() string { return "SELECT 1" + strings.Repeat("+1", sz(500_000)) + " FROM deep" },
 	"200k CASE": func() string {
-		return "SELECT " + strings.Repeat("CASE WHEN ", 200_000) + "1" + strings.Repeat(" THEN 1 END", 200_000) + " FROM deep"
+		return "SELECT " + strings.Repeat("CASE WHEN ", sz(200_000)) + "1" + strings.Repeat(" THEN 1 END", sz(200_000)) + " FROM deep"
 	},
 	"100k subqueries": func() string {
-		return strings.Repeat("SELECT id FROM deep WHERE id IN (", 100_000) + "SELECT 1" + strings.Repeat(")", 100_000)
+		return strings.Repeat("SELECT id FROM deep WHERE id IN (", sz(100_000)) + "SELECT 1" + strings.Repeat(")", sz(100_000))
 	},
 	"500k < in DDL": func() string {
-		return "CREATE TABLE d2 (id int PRIMARY KEY, v " + strings.Repeat("list<", 500_000) + "int" + strings.Repeat(">", 500_000) + ")"
+		return "CREATE TABLE d2 (id int PRIMARY KEY, v " + strings.Repeat("list<", sz(500_000)) + "int" + strings.Repeat(">", sz(500_000)) + ")"
 	},
-	"500k ( in DDL": func() string { return "CREATE TABLE d2 " + strings.Repeat("(", 500_000) + "id int PRIMARY KEY)" },
+	"500k ( in DDL": func() string { return "CREATE TABLE d2 " + strings.Repeat("(", sz(500_000)) + "id int PRIMARY KEY)" },
 	"deep ops in (": func() string {
-		return "SELECT id FROM deep WHERE " + strings.Repeat("(id = 1 OR ", 100_000) + "id = 1" + strings.Repeat(")", 100_000)
+		return "SELECT id FROM deep WHERE " + strings.Repeat("(id = 1 OR ", sz(100_000)) + "id = 1" + strings.Repeat(")", sz(100_000))
 	},
 }
 
 const deepEnv = "ASTRASQL_TEST_DEEP_STATEMENT"
+
+// sz scales a depth down tenfold under the race detector (which makes the
+// full sizes take minutes in CI): the statements are then still far past
+// planner.MaxNesting, so the refusal is checked, though not that the
+// process would have died without it.
+func sz(n int) int {
+	if raceEnabled() {
+		return n / 10
+	}
+	return n
+}
 
 // TestDeepNestingChild runs one deep statement in this process when the
 // parent test asks for it (see TestDeepNestingRefused).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,21 +26,105 @@ type sqlCase struct {
 	byValue bool
 }
 
-// runSQLCases runs each case as written and, when it has a WHERE clause,
-// again with the whole WHERE evaluated by the driver (an OR with a
-// predicate the server cannot evaluate keeps nothing from the server's
-// filter, sort or limit): both must give the expected rows, which makes
-// the second run an oracle for every pushdown rule.
+// runSQLCases runs each case three ways, as GMS's TestQueriesPrepared and
+// a pushdown-off run do: as written; when it has a WHERE clause, with the
+// whole WHERE evaluated by the driver (an OR with a predicate the server
+// cannot evaluate keeps nothing from the server's filter, sort or limit),
+// an oracle for every pushdown rule; and with the WHERE clause's literals
+// bound as placeholders. All three must give the expected rows.
 func runSQLCases(t *testing.T, db *sql.DB, cases []sqlCase) {
 	t.Helper()
 	for _, c := range cases {
 		runSQLCase(t, db, c)
 		if q, ok := clientSideWhere(c.q); ok {
-			c.name += "/client-side"
-			c.q = q
-			runSQLCase(t, db, c)
+			cc := c
+			cc.name += "/client-side"
+			cc.q = q
+			runSQLCase(t, db, cc)
+		}
+		if q, args, ok := whereLiteralsAsParams(c.q); ok && len(c.args) == 0 {
+			cc := c
+			cc.name += "/params"
+			cc.q, cc.args = q, args
+			runSQLCase(t, db, cc)
 		}
 	}
+}
+
+// whereLiteralsAsParams turns the numbers and strings of the WHERE clause
+// into placeholders with the same values (integers as int64, other numbers
+// and strings as strings): a bound value must select what the literal does.
+func whereLiteralsAsParams(q string) (string, []any, bool) {
+	i := strings.Index(q, " WHERE ")
+	if i < 0 {
+		return "", nil, false
+	}
+	i += len(" WHERE ")
+	end := len(q)
+	for _, kw := range []string{" GROUP BY ", " HAVING ", " ORDER BY ", " LIMIT "} {
+		if j := strings.Index(q[i:], kw); j >= 0 && i+j < end {
+			end = i + j
+		}
+	}
+	var b strings.Builder
+	var args []any
+	w := q[i:end]
+	for k := 0; k < len(w); {
+		c := w[k]
+		switch {
+		case c == '\'':
+			j := k + 1
+			var lit strings.Builder
+			for j < len(w) {
+				if w[j] == '\'' && j+1 < len(w) && w[j+1] == '\'' {
+					lit.WriteByte('\'')
+					j += 2
+					continue
+				}
+				if w[j] == '\'' {
+					break
+				}
+				lit.WriteByte(w[j])
+				j++
+			}
+			if strings.Contains(w[j:min(j+10, len(w))], "ESCAPE") || strings.HasPrefix(strings.TrimSpace(w[:k]), "ESCAPE") {
+				b.WriteString(w[k : j+1]) // ESCAPE takes a literal
+			} else {
+				b.WriteByte('?')
+				args = append(args, lit.String())
+			}
+			k = j + 1
+		case c >= '0' && c <= '9' && (k == 0 || !isIdentByte(w[k-1]) && w[k-1] != '-' && w[k-1] != '.'):
+			j := k
+			for j < len(w) && (w[j] >= '0' && w[j] <= '9' || w[j] == '.') {
+				j++
+			}
+			if j < len(w) && isIdentByte(w[j]) {
+				b.WriteString(w[k:j])
+				k = j
+				continue
+			}
+			text := w[k:j]
+			b.WriteByte('?')
+			if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+				args = append(args, n)
+			} else {
+				args = append(args, text)
+			}
+			k = j
+		default:
+			b.WriteByte(c)
+			k++
+		}
+	}
+	if len(args) == 0 {
+		return "", nil, false
+	}
+	return q[:i] + b.String() + q[end:], args, true
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // clientSideWhere rewrites WHERE cond as WHERE (cond) OR 1 + 0 = 0: the

@@ -48,7 +48,7 @@ var columns = []column{
 
 var texts = []string{"a", "b", "ab", "abc", "A", "x%y", "x_y", "50%", "é", "ü-ß", "日本", "it's", `back\slash`, "", " sp", "zz", "test_1", "testA"}
 var floats = []float64{0, 1, -1, 0.5, 1.5, -2.25, 3, 1e10, 100.125, 7, 0.25, 0.1, 0.3}
-var decs = []string{"0", "1", "1.5", "-2.25", "10.75", "3", "0.5", "99.99", "-0.01"}
+var decs = []string{"0", "1", "1.0", "1.5", "-2.25", "10.75", "3", "3.00", "0.5", "99.99", "-0.01"}
 var stamps = []string{"2024-01-01T00:00:00.000Z", "2024-06-01T12:30:00.000Z", "2023-01-15T08:30:00.000Z", "2025-12-31T23:59:59.000Z", "2024-06-01T00:00:00.000Z"}
 
 // gen draws values and statements from one seeded source.
@@ -332,7 +332,7 @@ var aggs = []string{"COUNT(*)", "COUNT(i)", "COUNT(s)", "SUM(i)", "SUM(b)", "MIN
 
 func (g *gen) aggregateQuery(q *query) {
 	if g.chance(0.6) {
-		grp := []string{"k", "f", "i", "s"}[g.pick(4)]
+		grp := []string{"k", "f", "i", "s", "de", "d"}[g.pick(6)]
 		q.group = []string{grp}
 		q.cols = append(q.cols, grp)
 		q.order = []string{grp + dir(g)}

@@ -324,6 +324,7 @@ func TestDecimalByValue(t *testing.T) {
 		{name: "sum keeps scale", q: `SELECT SUM(amt) FROM de WHERE g = 'a'`, want: []string{"31.00"}},
 		{name: "sum mixed scales", q: `SELECT g, SUM(amt) FROM de GROUP BY g ORDER BY g`, want: []string{"a|31.00", "b|1.60", "c|3"}, ordered: true},
 		{name: "sum of all", q: `SELECT SUM(amt), SUM(de) FROM de`, want: []string{"35.60|8.00"}},
+		{name: "arithmetic keeps scale", q: `SELECT amt + 1, amt * 2, amt - 0.25 FROM de WHERE id = 1`, want: []string{"11.25|20.50|10.00"}},
 	})
 }
 

@@ -146,7 +146,7 @@ func TestEvalValues(t *testing.T) {
 		{"i / 2", "int64:3"},
 		{"i / 2.0", "string:3.5"},
 		{"f / 2", "float64:1.25"},
-		{"d * 2", "string:21"},
+		{"d * 2", "string:21.00"}, // scale 2 * scale 0, as PostgreSQL,
 		{"d / 3", "string:3.5"},
 		{"1 / 3.0", "string:0.33333333333333333333"},
 		{"abs(-9223372036854775807 - 1)", "*big.Int:9223372036854775808"},

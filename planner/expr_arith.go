@@ -196,6 +196,19 @@ func arith(op string, a, b any, ka, kb vkind) (any, error) {
 			qi := new(big.Int).Quo(q.Num(), q.Denom())
 			z.Sub(x, new(big.Rat).Mul(new(big.Rat).SetInt(qi), y))
 		}
+		// As PostgreSQL's numeric: + - % keep the larger scale of the
+		// operands, * their sum (1.10 + 1 is 2.10, 3.25 * 2 is 6.50).
+		if sa, ok := decimalScaleOf(a); ok && op != "/" {
+			if sb, ok := decimalScaleOf(b); ok {
+				sc := max(sa, sb)
+				if op == "*" {
+					sc = sa + sb
+				}
+				if sc > 0 && sc <= 1000 {
+					return z.FloatString(sc), nil
+				}
+			}
+		}
 		return formatRat(z), nil
 	case ncFloat:
 		x, y := toFloatNum(av), toFloatNum(bv)
@@ -355,4 +368,18 @@ func formatRat(r *big.Rat) string {
 		s = "0"
 	}
 	return s
+}
+
+// decimalScaleOf is the scale a decimal operand shows: its fractional
+// digits for decimal text, 0 for integers; false for anything else.
+func decimalScaleOf(v any) (int, bool) {
+	switch x := v.(type) {
+	case string:
+		if _, ok := new(big.Rat).SetString(x); ok {
+			return decimalScale(x), true
+		}
+	case int64, *big.Int:
+		return 0, true
+	}
+	return 0, false
 }

@@ -206,3 +206,15 @@ func assignValue(dst reflect.Value, src any, what string) error {
 	}
 	return fail()
 }
+
+// ScanCollection stores a list, set or map value the driver returned
+// (typesmap.List, typesmap.Set, typesmap.Map, or nil) in dest, a pointer
+// to a Go slice or map, converting elements as List does. It is for
+// layers that scan through reflection (ORMs) and cannot name List[T].
+func ScanCollection(dest, src any) error {
+	rv := reflect.ValueOf(dest)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("astrasql: ScanCollection needs a non-nil pointer, got %T", dest)
+	}
+	return assignValue(rv.Elem(), src, "collection")
+}

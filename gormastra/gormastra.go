@@ -21,7 +21,8 @@
 //     the row when missing.
 //   - Types: see DataTypeOf; lists, sets, maps, decimal and other CQL types
 //     through an explicit `type:` tag (`type:list<text>`), vectors as
-//     typesmap.Vector or []float32 with `type:vector<float, N>`.
+//     []float32 or typesmap.Vector with `type:vector<float, N>`; such fields
+//     may be plain Go slices and maps (see collections.go).
 //   - Indexes: `index` tags make CREATE INDEX (one column each); a vector
 //     index is `index:name,class:VECTOR` with `option:dot_product` (or
 //     euclidean; cosine by default). Unique and multi-column indexes, foreign
@@ -99,6 +100,17 @@ func (d Dialector) Initialize(db *gorm.DB) error {
 	})
 	if err := db.Callback().Create().Before("gorm:create").Register("gormastra:keys", fillKeys); err != nil {
 		return err
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().Before("gorm:create").Register("gormastra:collections", patchCollections),
+		cb.Update().Before("gorm:update").Register("gormastra:collections", patchCollections),
+		cb.Query().Before("gorm:query").Register("gormastra:collections", patchCollections),
+		cb.Row().Before("gorm:row").Register("gormastra:collections", patchCollections),
+	} {
+		if err != nil {
+			return err
+		}
 	}
 	for k, v := range d.ClauseBuilders() {
 		db.ClauseBuilders[k] = v

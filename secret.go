@@ -46,13 +46,16 @@ func (s Secret) String() string {
 // GoString is String, for %#v.
 func (s Secret) GoString() string { return "astrasql.Secret(" + fmt.Sprintf("%q", s.String()) + ")" }
 
-// Format prints String for every verb.
+// Format prints String for every verb (quoted for %q).
 func (s Secret) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
+	switch {
+	case verb == 'v' && f.Flag('#'):
 		fmt.Fprint(f, s.GoString())
-		return
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", s.String())
+	default:
+		fmt.Fprint(f, s.String())
 	}
-	fmt.Fprint(f, s.String())
 }
 
 // MarshalText returns REDACTED, so that encoders print no secret.

@@ -423,6 +423,9 @@ func TestOneTypePerColumn(t *testing.T) {
 		{`d * 2`, "DOUBLE", "float64"},
 		{`i + 1`, "BIGINT", "int64"},
 		{`upper(s)`, "TEXT", "string"},
+		{`SUM(i)`, "BIGINT", "int64"},
+		{`SUM(de)`, "DECIMAL", "string"},
+		{`AVG(i)`, "DOUBLE", "float64"},
 	}
 	for _, c := range cases {
 		q := `SELECT ` + c.expr + ` FROM ot`

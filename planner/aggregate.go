@@ -15,9 +15,10 @@ import (
 // HAVING. Memory holds one state per group (plus the distinct values of
 // DISTINCT aggregates), within the memory budget.
 //
-// Results (README material): COUNT is an int64. SUM of integers is exact:
-// int64, promoted to *big.Int on overflow; SUM of decimals is an exact
-// decimal string; SUM of floats a float64. AVG is a float64, except over
+// Results: COUNT is an int64. SUM of integers is a bigint (int64; a sum
+// past its range is an error), of varints a *big.Int; SUM of decimals is an
+// exact decimal string with the largest input scale; SUM of floats a
+// float64 (Neumaier summation). AVG is a float64, except over
 // decimals (an exact decimal string, rounded to 20 fractional digits when
 // it does not terminate). MIN and MAX keep the column's type. Over no rows
 // COUNT is 0 and the others NULL; without GROUP BY there is always one row.
@@ -325,10 +326,6 @@ func (a *aggSpec) resultKind() vkind {
 			return kDecimal
 		}
 		return kFloat
-	case "sum":
-		if a.k == kInt {
-			return kVarint // may overflow int64
-		}
 	}
 	return a.k
 }
@@ -344,7 +341,9 @@ func (a *aggSpec) resultType() typesmap.Type {
 		return typesmap.Of("double")
 	case "sum":
 		switch a.k {
-		case kInt, kVarint:
+		case kInt:
+			return typesmap.Of("bigint")
+		case kVarint:
 			return typesmap.Of("varint")
 		case kFloat:
 			return typesmap.Of("double")

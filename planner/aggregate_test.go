@@ -125,19 +125,33 @@ func TestSumExact(t *testing.T) {
 		{Name: "f", Type: typesmap.Of("double")}, {Name: "v", Type: typesmap.Of("varint")}}
 	var rows []Row
 	for i := 0; i < 10; i++ {
-		rows = append(rows, Row{int64(math.MaxInt64 - int64(i)), "0.1", 0.1, big.NewInt(int64(i))})
+		rows = append(rows, Row{int64(i), "0.1", 0.1, new(big.Int).Sub(big.NewInt(math.MaxInt64), big.NewInt(int64(i)))})
 	}
-	got, _ := runAgg(t, "select sum(i), sum(d), avg(d), sum(v), min(d), max(d), sum(i) - sum(i), avg(i) from t", cols, rows)
+	got, rc := runAgg(t, "select sum(i), sum(d), avg(d), sum(v), min(d), max(d), sum(i) - sum(i), avg(i) from t", cols, rows)
+	// One Go type per column: sum of bigint is int64, of varint *big.Int.
 	wantSum := new(big.Int).Mul(big.NewInt(math.MaxInt64), big.NewInt(10))
 	wantSum.Sub(wantSum, big.NewInt(45))
-	if s, ok := got[0][0].(*big.Int); !ok || s.Cmp(wantSum) != 0 {
-		t.Errorf("sum(i) = %v (%T), want %v", got[0][0], got[0][0], wantSum)
+	if s, ok := got[0][3].(*big.Int); !ok || s.Cmp(wantSum) != 0 {
+		t.Errorf("sum(v) = %v (%T), want %v", got[0][3], got[0][3], wantSum)
 	}
-	if got[0][1] != "1.0" || got[0][2] != "0.1" || got[0][3] != int64(45) || got[0][4] != "0.1" {
-		t.Errorf("decimal/varint sums: %v", got[0])
+	if got[0][0] != int64(45) || got[0][1] != "1.0" || got[0][2] != "0.1" || got[0][4] != "0.1" {
+		t.Errorf("sums: %v", got[0])
 	}
 	if got[0][6] != int64(0) {
 		t.Errorf("sum(i) - sum(i) = %v", got[0][6])
+	}
+	if rc[0].Type.Kind != "bigint" || rc[3].Type.Kind != "varint" {
+		t.Errorf("sum types: %v, %v", rc[0].Type, rc[3].Type)
+	}
+	// A bigint sum past int64 is refused, not changed into another type.
+	big1 := []Row{{int64(math.MaxInt64), "0", 0.0, big.NewInt(0)}, {int64(1), "0", 0.0, big.NewInt(0)}}
+	op, _, err := newAggregateOpTyped(selectOf(t, "select sum(i) from t"), cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := op.Open(NewSliceIter(big1), nil)
+	if _, err := it.Next(); err == nil || !strings.Contains(err.Error(), "overflows bigint") {
+		t.Errorf("sum past int64: %v", err)
 	}
 }
 

@@ -333,6 +333,22 @@ func (s *aggState) result() (any, error) {
 		sum = s.floatSum()
 	}
 	if a.fn == "sum" {
+		// One Go type per result column: SUM of integer columns is a
+		// bigint (int64; past its range an error, as SQLite and
+		// PostgreSQL's bigint), SUM of varints a varint (*big.Int).
+		switch a.k {
+		case kInt:
+			if b, ok := sum.(*big.Int); ok {
+				return nil, fmt.Errorf("astrasql: SUM(%s) overflows bigint (%s): sum CAST(... AS decimal) or a varint column instead", a.key[4:len(a.key)-1], b)
+			}
+		case kVarint:
+			switch x := sum.(type) {
+			case int64:
+				return big.NewInt(x), nil
+			case *big.Int:
+				return x, nil
+			}
+		}
 		if r, ok := sum.(*big.Rat); ok {
 			// As PostgreSQL's numeric: the sum shows the largest scale of
 			// its inputs (10.25 + 20.75 is 31.00).

@@ -43,6 +43,7 @@ func TestInformationSchemaForTools(t *testing.T) {
 			[]any{"app", "orders"}, "orders|shop|PRIMARY|0\norders|day|PRIMARY|0\norders|id|PRIMARY|0\norders|note|orders_note|1"},
 		{"has index (GORM)", `SELECT count(*) FROM information_schema.statistics WHERE table_schema = ? AND table_name = ? AND index_name = ?`,
 			[]any{"app", "orders", "orders_note"}, "1"},
+		{"schema of the connection", `SELECT table_name, table_schema = current_schema() FROM information_schema.tables WHERE table_schema = DATABASE()`, nil, "users|true"},
 		{"statistics of every table", `SELECT DISTINCT table_name FROM information_schema.statistics ORDER BY table_name`, nil, "users"},
 	}
 	for _, tt := range tests {

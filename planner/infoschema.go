@@ -210,6 +210,8 @@ func planInformationSchema(st *Statement, sel *sqlparser.Select, schema Schema) 
 		return nil, true, fmt.Errorf("astrasql: information_schema.%s is not available (only schemata, tables, columns and statistics)", tn.Name.String())
 	}
 	s := &infoStep{view: view, keyspace: infoOperand{text: schema.DefaultKeyspace()}}
+	// WHERE table_schema = DATABASE() (or current_schema()): the connection's.
+	replaceSessionFuncs(sel, schema.DefaultKeyspace())
 	if sel.Where != nil {
 		if o, ok := whereEquality(st, sel.Where.Expr, "table_schema"); ok {
 			s.keyspace = o

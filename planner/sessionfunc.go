@@ -34,7 +34,19 @@ func planNoTable(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, bo
 	if sel.Lock != "" {
 		return nil, true, unsupported("locking reads (%s)", strings.TrimSpace(sel.Lock))
 	}
-	ks := schema.DefaultKeyspace()
+	replaceSessionFuncs(sel, schema.DefaultKeyspace())
+	steps, cols, err := clientSelect(sel, nil)
+	if err != nil {
+		return nil, true, err
+	}
+	p := &Plan{Statement: st, Keyspace: schema.DefaultKeyspace(), Query: true, Steps: append([]Step{oneRowStep{}}, steps...)}
+	p.Columns = cols
+	return p, true, nil
+}
+
+// replaceSessionFuncs puts the values of the session functions in sel's
+// select list and WHERE; a replaced column keeps the name written.
+func replaceSessionFuncs(sel *sqlparser.Select, ks string) {
 	for _, se := range sel.SelectExprs {
 		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
 			if ae.As.IsEmpty() {
@@ -49,13 +61,6 @@ func planNoTable(st *Statement, sel *sqlparser.Select, schema Schema) (*Plan, bo
 	if sel.Where != nil {
 		sel.Where.Expr = replaceSession(sel.Where.Expr, ks)
 	}
-	steps, cols, err := clientSelect(sel, nil)
-	if err != nil {
-		return nil, true, err
-	}
-	p := &Plan{Statement: st, Keyspace: ks, Query: true, Steps: append([]Step{oneRowStep{}}, steps...)}
-	p.Columns = cols
-	return p, true, nil
 }
 
 // sessionValue is the value of a session function or variable.

@@ -44,6 +44,9 @@ func TestInformationSchemaForTools(t *testing.T) {
 		{"has index (GORM)", `SELECT count(*) FROM information_schema.statistics WHERE table_schema = ? AND table_name = ? AND index_name = ?`,
 			[]any{"app", "orders", "orders_note"}, "1"},
 		{"schema of the connection", `SELECT table_name, table_schema = current_schema() FROM information_schema.tables WHERE table_schema = DATABASE()`, nil, "users|true"},
+		{"primary key columns", `SELECT k.column_name, k.ordinal_position FROM information_schema.key_column_usage k WHERE k.table_schema = ? AND k.table_name = ? ORDER BY k.ordinal_position`,
+			[]any{"app", "orders"}, "shop|1\nday|2\nid|3"},
+		{"constraints", `SELECT table_name, constraint_name, constraint_type FROM information_schema.table_constraints`, nil, "users|PRIMARY|PRIMARY KEY"},
 		{"statistics of every table", `SELECT DISTINCT table_name FROM information_schema.statistics ORDER BY table_name`, nil, "users"},
 	}
 	for _, tt := range tests {

@@ -61,6 +61,9 @@ var infoViews = map[string][]ResultColumn{
 	"tables":     InfoTablesColumns,
 	"columns":    InfoColumnsColumns,
 	"statistics": InfoStatisticsColumns,
+
+	"table_constraints": InfoTableConstraintsColumns,
+	"key_column_usage":  InfoKeyColumnUsageColumns,
 }
 
 // SchemataRows are information_schema.schemata's rows.
@@ -207,7 +210,7 @@ func planInformationSchema(st *Statement, sel *sqlparser.Select, schema Schema) 
 	view := strings.ToLower(tn.Name.String())
 	vcols, ok := infoViews[view]
 	if !ok {
-		return nil, true, fmt.Errorf("astrasql: information_schema.%s is not available (only schemata, tables, columns and statistics)", tn.Name.String())
+		return nil, true, fmt.Errorf("astrasql: information_schema.%s is not available (only schemata, tables, columns, statistics, table_constraints and key_column_usage)", tn.Name.String())
 	}
 	s := &infoStep{view: view, keyspace: infoOperand{text: schema.DefaultKeyspace()}}
 	// WHERE table_schema = DATABASE() (or current_schema()): the connection's.
@@ -368,6 +371,10 @@ func (s *infoStep) Run(ctx context.Context, ex Executor, b *Binding) (*Result, e
 		rows = InfoTablesRows(ks, defs)
 	case "columns":
 		rows = InfoColumnsRows(ks, defs)
+	case "table_constraints":
+		rows = InfoTableConstraintsRows(ks, defs)
+	case "key_column_usage":
+		rows = InfoKeyColumnUsageRows(ks, defs)
 	case "statistics":
 		if rows, err = s.statistics(ctx, ex, b, ks, defs); err != nil {
 			return nil, err

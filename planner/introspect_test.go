@@ -114,6 +114,10 @@ def|ks|events|1|ks|v_idx|1|v|NULL|NULL|NULL|NULL|YES|vector||{"metric":"cosine",
 			rows = InfoColumnsRows("ks", defs)
 		case "statistics":
 			rows = InfoStatisticsRows("ks", eventsDef(t), eventsIndexes)
+		case "table_constraints":
+			rows = InfoTableConstraintsRows("ks", defs)
+		case "key_column_usage":
+			rows = InfoKeyColumnUsageRows("ks", defs)
 		}
 		if len(rows) == 0 || len(rows[0]) != len(cols) {
 			t.Errorf("information_schema.%s: columns and rows disagree", view)

@@ -152,7 +152,7 @@ func fillKeys(db *gorm.DB) {
 func checkAutoIncrement(s *schema.Schema) error {
 	for _, f := range s.Fields {
 		if f.AutoIncrement {
-			return notSupported("field %s.%s is an auto-increment key (GORM makes an integer primary key auto-increment unless told otherwise) and Astra has no generated keys: tag it `gorm:\"primaryKey;autoIncrement:false\"` and set it yourself, or use a uuid.UUID key, which gormastra fills in on Create", s.Name, f.Name)
+			return notSupported("field %s.%s is an auto-increment key (GORM makes an integer primary key auto-increment unless told otherwise) and Astra has no generated keys: tag it `gorm:\"primaryKey;autoIncrement:false\"` and set it yourself, or use a uuid.UUID key, which gormastra fills in on Create (gorm.Model's ID is such a key: embed your own ID, CreatedAt, UpdatedAt, DeletedAt fields instead)", s.Name, f.Name)
 		}
 	}
 	return nil
